@@ -1,0 +1,264 @@
+// Package briefings is the domain of briefbot: the sources a briefing rests
+// on, the actors and options it covers, each actor's stance on each option,
+// a dated timeline, and the evidence (a verbatim quote from a source) behind
+// every claim. It loads and validates a briefing, matches names and plain
+// questions against it, and composes platform-neutral answers.
+//
+// The package does no network I/O, knows nothing of Slack or Discord, and
+// has no clock of its own: where time matters it is passed in.
+package briefings
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Briefing is a loaded, validated briefing. It is immutable after Load and
+// safe for concurrent use.
+type Briefing struct {
+	Overview  Overview
+	Sources   []*Source
+	Outlets   []*Outlet
+	Actors    []*Actor
+	Options   []*Option
+	Positions []*Position
+	Timeline  []*Event
+
+	sourceByID map[string]*Source
+	outletByID map[string]*Outlet
+	actorByID  map[string]*Actor
+	optionByID map[string]*Option
+	index      *index
+}
+
+// Source is one document of the corpus, stored verbatim.
+type Source struct {
+	ID      string `yaml:"id"`
+	Outlet  string `yaml:"outlet"`
+	Country string `yaml:"country,omitempty"`
+	Title   string `yaml:"title"`
+	// Date is the publication date, YYYY-MM-DD, when the source gives one.
+	Date string `yaml:"date,omitempty"`
+	// DateNote explains an absent or approximate date.
+	DateNote string `yaml:"date_note,omitempty"`
+	Kind     string `yaml:"kind"` // "article" or "video report"
+	URL      string `yaml:"url,omitempty"`
+	File     string `yaml:"file"`
+
+	// Text is the verbatim text of the source.
+	Text string `yaml:"-"`
+	meta pos
+	norm string // Text normalised for quote checks
+}
+
+// Label is a short human name for the source, such as "SME, 2025-08-20".
+func (s *Source) Label() string {
+	if s.Date != "" {
+		return s.Outlet + ", " + s.Date
+	}
+	return s.Outlet
+}
+
+// Outlet is a secondary publisher or channel a source cites (a newspaper,
+// a broadcaster, a social network): the "who reports it" of attribution.
+type Outlet struct {
+	ID      string   `yaml:"id"`
+	Name    string   `yaml:"name"`
+	Aliases []string `yaml:"aliases,omitempty"`
+	meta    pos
+}
+
+// Actor is a person, government or organisation the briefing covers.
+type Actor struct {
+	ID      string     `yaml:"id"`
+	Name    string     `yaml:"name"`
+	Kind    string     `yaml:"kind"` // "person" or "collective"
+	Role    string     `yaml:"role"`
+	Aliases []string   `yaml:"aliases,omitempty"`
+	Member  []string   `yaml:"part_of,omitempty"` // ids of collective actors this actor belongs to or speaks for
+	Summary string     `yaml:"summary"`
+	Context bool       `yaml:"context,omitempty"` // named in most questions as background (Ukraine): ranks below other actors
+	Evid    []Evidence `yaml:"evidence"`
+	meta    pos
+}
+
+// OptionKind tells a guarantee option from an issue that bears on options.
+const (
+	KindOption = "option"
+	KindIssue  = "issue"
+)
+
+// Option is a way to guarantee Ukraine's security, or an issue bearing on
+// those ways.
+type Option struct {
+	ID            string     `yaml:"id"`
+	Name          string     `yaml:"name"`
+	Kind          string     `yaml:"kind"` // KindOption or KindIssue
+	Aliases       []string   `yaml:"aliases,omitempty"`
+	Summary       string     `yaml:"summary"`
+	Variants      []Point    `yaml:"variants,omitempty"`
+	OpenQuestions []Point    `yaml:"open_questions,omitempty"`
+	Related       []string   `yaml:"related,omitempty"`
+	Evid          []Evidence `yaml:"evidence"`
+	meta          pos
+}
+
+// Point is a short statement with the evidence it rests on.
+type Point struct {
+	Text string     `yaml:"text"`
+	Evid []Evidence `yaml:"evidence"`
+	meta pos
+}
+
+// Stance is an actor's position on an option.
+type Stance string
+
+// The stances a position may take, from most to least favourable.
+const (
+	Proposes    Stance = "proposes"
+	Supports    Stance = "supports"
+	Conditional Stance = "conditional"
+	Undecided   Stance = "undecided"
+	Opposes     Stance = "opposes"
+	RulesOut    Stance = "rules-out"
+)
+
+// Stances lists every valid stance in display order.
+func Stances() []Stance {
+	return []Stance{Proposes, Supports, Conditional, Undecided, Opposes, RulesOut}
+}
+
+// Label is the stance in plain words ("rules out").
+func (s Stance) Label() string { return strings.ReplaceAll(string(s), "-", " ") }
+
+func (s Stance) valid() bool {
+	for _, v := range Stances() {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Position is one actor's stance on one option.
+type Position struct {
+	Actor   string     `yaml:"actor"`
+	Option  string     `yaml:"option"`
+	Stance  Stance     `yaml:"stance"`
+	Summary string     `yaml:"summary"`
+	Evid    []Evidence `yaml:"evidence"`
+	meta    pos
+}
+
+// Basis says how a piece of evidence supports a claim: whose words they are.
+type Basis string
+
+// The kinds of evidence.
+const (
+	// BasisQuote: the words are the speaker's own, quoted by the source.
+	BasisQuote Basis = "quote"
+	// BasisReport: the source reports, in its own words, what someone said or did.
+	BasisReport Basis = "report"
+	// BasisAccount: one actor's account of another actor's view
+	// (Trump on what Putin is willing to accept).
+	BasisAccount Basis = "account"
+	// BasisAnalysis: the source's own inference or assessment.
+	BasisAnalysis Basis = "analysis"
+)
+
+// Evidence is a verbatim quote from a source, with its attribution.
+type Evidence struct {
+	Source string `yaml:"source"`
+	Quote  string `yaml:"quote"`
+	Basis  Basis  `yaml:"basis"`
+	// By is the actor whose words or account these are (required for
+	// quote and account).
+	By string `yaml:"by,omitempty"`
+	// Via is the outlet that relayed the words to the source, if any.
+	Via string `yaml:"via,omitempty"`
+	// Note qualifies the attribution ("citing an anonymous source").
+	Note string `yaml:"note,omitempty"`
+	meta pos
+}
+
+// Event is a dated entry of the timeline.
+type Event struct {
+	// Date orders the timeline, YYYY-MM-DD (or YYYY-MM, YYYY).
+	Date string `yaml:"date"`
+	// When is the date as shown when it is approximate ("week before 18 Aug").
+	When   string     `yaml:"when,omitempty"`
+	Text   string     `yaml:"text"`
+	Actors []string   `yaml:"actors,omitempty"`
+	Evid   []Evidence `yaml:"evidence"`
+	meta   pos
+}
+
+// Overview is the bottom line up front, the state of play and the open
+// questions.
+type Overview struct {
+	BottomLine    Point   `yaml:"bottom_line"`
+	StateOfPlay   []Point `yaml:"state_of_play"`
+	OpenQuestions []Point `yaml:"open_questions"`
+}
+
+// Source returns the source with the given id.
+func (b *Briefing) Source(id string) (*Source, bool) { s, ok := b.sourceByID[id]; return s, ok }
+
+// ActorByID returns the actor with the given id.
+func (b *Briefing) ActorByID(id string) (*Actor, bool) { a, ok := b.actorByID[id]; return a, ok }
+
+// OptionByID returns the option with the given id.
+func (b *Briefing) OptionByID(id string) (*Option, bool) { o, ok := b.optionByID[id]; return o, ok }
+
+// PositionsOf returns the positions of an actor, in briefing order.
+func (b *Briefing) PositionsOf(actorID string) []*Position {
+	var out []*Position
+	for _, p := range b.Positions {
+		if p.Actor == actorID {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// PositionsOn returns the positions on an option, most favourable first.
+func (b *Briefing) PositionsOn(optionID string) []*Position {
+	var out []*Position
+	for _, s := range Stances() {
+		for _, p := range b.Positions {
+			if p.Option == optionID && p.Stance == s {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// Position returns the actor's position on the option, if the briefing has one.
+func (b *Briefing) Position(actorID, optionID string) (*Position, bool) {
+	for _, p := range b.Positions {
+		if p.Actor == actorID && p.Option == optionID {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// pos is where an entry stands in its file, and the keys it has that its
+// type does not know (reported by validation rather than failing the load,
+// so that one typo does not hide the rest of the briefing).
+type pos struct {
+	line    int
+	unknown []string
+}
+
+// parseDate parses a timeline date of the form YYYY-MM-DD, YYYY-MM or YYYY.
+func parseDate(s string) (time.Time, error) {
+	for _, layout := range []string{"2006-01-02", "2006-01", "2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("date %q is not YYYY-MM-DD, YYYY-MM or YYYY", s)
+}

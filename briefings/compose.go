@@ -1,0 +1,129 @@
+package briefings
+
+import (
+	"slices"
+	"strings"
+)
+
+// composer builds an Answer, keeping track of the sources it cites.
+type composer struct {
+	b     *Briefing
+	a     Answer
+	cited map[string]bool
+}
+
+func (b *Briefing) compose(kind, title string) *composer {
+	return &composer{b: b, a: Answer{Kind: kind, Title: title}, cited: map[string]bool{}}
+}
+
+func (c *composer) cite(id string) {
+	if c.cited[id] {
+		return
+	}
+	s, ok := c.b.sourceByID[id]
+	if !ok {
+		return
+	}
+	c.cited[id] = true
+	c.a.Sources = append(c.a.Sources, SourceRef{ID: s.ID, Outlet: s.Outlet, Title: s.Title, Date: s.Date, Kind: s.Kind, URL: s.URL})
+}
+
+// quotes turns evidence into attributed quotes, citing their sources.
+func (c *composer) quotes(ev []Evidence) []Quote {
+	out := make([]Quote, 0, len(ev))
+	for _, e := range ev {
+		c.cite(e.Source)
+		out = append(out, Quote{Text: e.Quote, Attribution: c.b.Attribution(e), Basis: e.Basis, SourceID: e.Source})
+	}
+	return out
+}
+
+// citeEvidence cites the sources of the evidence.
+func (c *composer) citeEvidence(ev []Evidence) {
+	for _, e := range ev {
+		c.cite(e.Source)
+	}
+}
+
+// item is a bullet resting on the given evidence.
+func (c *composer) item(text string, ev []Evidence) Item {
+	it := Item{Text: text}
+	for _, e := range ev {
+		c.cite(e.Source)
+		if !slices.Contains(it.Sources, e.Source) {
+			it.Sources = append(it.Sources, e.Source)
+		}
+	}
+	return it
+}
+
+func (c *composer) section(s Section) { c.a.Sections = append(c.a.Sections, s) }
+
+func (c *composer) next(q ...string) {
+	for _, s := range q {
+		if !slices.Contains(c.a.Next, s) {
+			c.a.Next = append(c.a.Next, s)
+		}
+	}
+}
+
+func (c *composer) note(s string) { c.a.Notes = append(c.a.Notes, s) }
+
+func (c *composer) answer() Answer { return c.a }
+
+// Attribution says, exactly, whose words a piece of evidence holds and who
+// reports them: the speaker, the outlet that relayed them, the source that
+// carries them, or the source's own assessment.
+func (b *Briefing) Attribution(e Evidence) string {
+	src := b.sourceByID[e.Source]
+	srcName, label := e.Source, e.Source
+	if src != nil {
+		srcName, label = src.Outlet, src.Label()
+	}
+	by := ""
+	if a, ok := b.actorByID[e.By]; ok {
+		by = a.Name
+	}
+	via := ""
+	if o, ok := b.outletByID[e.Via]; ok {
+		via = o.Name
+	}
+	var s string
+	switch e.Basis {
+	case BasisQuote:
+		s = by
+		if via != "" {
+			s += ", as quoted by " + via
+		}
+		s += ", in " + label
+	case BasisAccount:
+		s = by + "'s account of another's view, as reported by " + label
+	case BasisAnalysis:
+		s = srcName + "'s own assessment (" + label + ")"
+	default: // BasisReport
+		switch {
+		case by != "" && via != "":
+			s = label + ", reporting " + by + " via " + via
+		case by != "":
+			s = label + ", reporting " + by
+		case via != "":
+			s = label + ", reporting " + via
+		default:
+			s = label + ", reporting"
+		}
+	}
+	if e.Note != "" {
+		s += " (" + e.Note + ")"
+	}
+	return s
+}
+
+func (e *Event) displayDate() string {
+	if e.When != "" {
+		return e.When
+	}
+	return e.Date
+}
+
+// clip cuts user text echoed in an answer to a readable length.
+func clip(s string) string { return shorten(strings.TrimSpace(s), 80) }

@@ -1,0 +1,405 @@
+package briefings
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// EntityKind tells what a name refers to.
+type EntityKind int
+
+// The kinds of entity a name can refer to.
+const (
+	EntityActor EntityKind = iota + 1
+	EntityOption
+	EntityOutlet
+)
+
+type entityRef struct {
+	kind EntityKind
+	id   string
+}
+
+// index holds everything matching needs, built once at load.
+type index struct {
+	phrases   map[string]entityRef // name key → entity
+	maxPhrase int                  // longest name key, in words
+	vocab     []string             // every word of every name key, for typo correction
+	vocabSet  map[string]bool
+	// nameWords maps a word of a name to the entities whose names contain
+	// it, for explicit lookups by part of a name ("actor kaja").
+	nameWords map[string][]entityRef
+	names     []nameEntry // every name and alias, for suggestions
+
+	docs []doc
+	df   map[string]int
+	avg  float64
+}
+
+type nameEntry struct {
+	ref   entityRef
+	words []string
+}
+
+// doc is one searchable passage: a sentence of a source, or an item of the
+// briefing (with the evidence it carries).
+type doc struct {
+	terms    []string
+	tf       map[string]int
+	text     string
+	sourceID string      // set for source sentences
+	evid     []Evidence  // set for briefing items
+	heading  string      // what the item is ("Position: Trump on NATO membership")
+	ref      []entityRef // entities the item is about
+}
+
+func buildIndex(b *Briefing) *index {
+	ix := &index{
+		phrases:   map[string]entityRef{},
+		vocabSet:  map[string]bool{},
+		nameWords: map[string][]entityRef{},
+		df:        map[string]int{},
+	}
+	addNames := func(ref entityRef, names []string) {
+		for _, n := range names {
+			st := stems(n)
+			if len(st) == 0 {
+				continue
+			}
+			ix.phrases[strings.Join(st, " ")] = ref
+			ix.maxPhrase = max(ix.maxPhrase, len(st))
+			ix.names = append(ix.names, nameEntry{ref: ref, words: st})
+			for _, w := range st {
+				if !ix.vocabSet[w] {
+					ix.vocabSet[w] = true
+					ix.vocab = append(ix.vocab, w)
+				}
+				if !slices.Contains(ix.nameWords[w], ref) {
+					ix.nameWords[w] = append(ix.nameWords[w], ref)
+				}
+			}
+		}
+	}
+	for _, a := range b.Actors {
+		addNames(entityRef{EntityActor, a.ID}, append([]string{a.ID, a.Name}, a.Aliases...))
+	}
+	for _, o := range b.Options {
+		addNames(entityRef{EntityOption, o.ID}, append([]string{strings.ReplaceAll(o.ID, "-", " "), o.Name}, o.Aliases...))
+	}
+	for _, o := range b.Outlets {
+		addNames(entityRef{EntityOutlet, o.ID}, append([]string{o.ID, o.Name}, o.Aliases...))
+	}
+	sort.Strings(ix.vocab)
+
+	// Searchable passages: the briefing's own items first, then every
+	// sentence of every source.
+	add := func(heading, text string, ev []Evidence, refs ...entityRef) {
+		ix.addDoc(doc{heading: heading, text: text, evid: ev, ref: refs})
+	}
+	for _, p := range b.Overview.StateOfPlay {
+		add("State of play", p.Text, p.Evid)
+	}
+	for _, p := range b.Overview.OpenQuestions {
+		add("Open question", p.Text, p.Evid)
+	}
+	for _, a := range b.Actors {
+		add(a.Name, a.Summary, a.Evid, entityRef{EntityActor, a.ID})
+	}
+	for _, o := range b.Options {
+		ref := entityRef{EntityOption, o.ID}
+		add(o.Name, o.Summary, o.Evid, ref)
+		for _, v := range o.Variants {
+			add(o.Name+": variant", v.Text, v.Evid, ref)
+		}
+		for _, q := range o.OpenQuestions {
+			add(o.Name+": open question", q.Text, q.Evid, ref)
+		}
+	}
+	for _, p := range b.Positions {
+		a, o := b.actorByID[p.Actor], b.optionByID[p.Option]
+		add(a.Name+" on "+o.Name+" ("+p.Stance.Label()+")", p.Summary, p.Evid,
+			entityRef{EntityActor, a.ID}, entityRef{EntityOption, o.ID})
+	}
+	for _, e := range b.Timeline {
+		add("Timeline, "+e.displayDate(), e.Text, e.Evid)
+	}
+	for _, s := range b.Sources {
+		for _, sent := range sentences(s.Text) {
+			ix.addDoc(doc{text: sent, sourceID: s.ID, heading: s.Label()})
+		}
+	}
+	total := 0
+	for _, d := range ix.docs {
+		total += len(d.terms)
+	}
+	if len(ix.docs) > 0 {
+		ix.avg = float64(total) / float64(len(ix.docs))
+	}
+	return ix
+}
+
+func (ix *index) addDoc(d doc) {
+	// A briefing item is also found by the words of its evidence.
+	text := d.text
+	for _, e := range d.evid {
+		text += " " + e.Quote
+	}
+	d.terms = stems(d.heading + " " + text)
+	if len(d.terms) == 0 {
+		return
+	}
+	d.tf = map[string]int{}
+	for _, t := range d.terms {
+		if d.tf[t] == 0 {
+			ix.df[t]++
+		}
+		d.tf[t]++
+	}
+	ix.docs = append(ix.docs, d)
+}
+
+// sentences splits a source text into its sentences and headings, keeping
+// only those with enough words to say something.
+func sentences(text string) []string {
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		para = strings.TrimSpace(para)
+		for para != "" {
+			i := sentenceEnd(para)
+			s := strings.TrimSpace(para[:i])
+			para = strings.TrimSpace(para[i:])
+			if len(strings.Fields(s)) >= 4 {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// sentenceEnd returns the index just past the first sentence of s: a full
+// stop, question or exclamation mark (with any closing quotation mark)
+// followed by a space and a capital letter or a quotation mark.
+func sentenceEnd(s string) int {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '.' && c != '?' && c != '!' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && (s[j] == '"' || s[j] == ')') {
+			j++
+		}
+		if j >= len(s) {
+			return len(s)
+		}
+		if s[j] == ' ' && j+1 < len(s) {
+			n := s[j+1]
+			if (n >= 'A' && n <= 'Z') || n == '"' {
+				return j
+			}
+		}
+	}
+	return len(s)
+}
+
+// mention is an entity found in a question.
+type mention struct {
+	ref   entityRef
+	typed string // the words as typed
+	fixed bool   // matched only after correcting a typo
+}
+
+// correct returns the known name word closest to w within the typo budget
+// for its length, or "" when none is close or two are equally close.
+func (ix *index) correct(w string) string {
+	if ix.vocabSet[w] {
+		return w
+	}
+	limit := maxTypos(len(w))
+	if limit == 0 {
+		return ""
+	}
+	best, bestD, tie := "", limit+1, false
+	for _, v := range ix.vocab {
+		if len(v) < 4 {
+			continue
+		}
+		d := editDistance(w, v, min(limit, maxTypos(len(v))))
+		switch {
+		case d < bestD:
+			best, bestD, tie = v, d, false
+		case d == bestD && d <= limit:
+			tie = true
+		}
+	}
+	if bestD > limit || tie {
+		return ""
+	}
+	return best
+}
+
+// mentions finds the actors, options and outlets a question names, longest
+// name first, reading typos as the closest known name. It also returns the
+// question's words that named nothing.
+func (ix *index) mentions(toks []token) (found []mention, rest []token) {
+	fixed := make([]string, len(toks))
+	for i, t := range toks {
+		if c := ix.correct(t.stem); c != "" {
+			fixed[i] = c
+		} else {
+			fixed[i] = t.stem
+		}
+	}
+	for i := 0; i < len(toks); {
+		matched := false
+		for n := min(ix.maxPhrase, len(toks)-i); n >= 1; n-- {
+			key := strings.Join(fixed[i:i+n], " ")
+			ref, ok := ix.phrases[key]
+			if !ok {
+				continue
+			}
+			m := mention{ref: ref}
+			var typed []string
+			for k := i; k < i+n; k++ {
+				typed = append(typed, toks[k].raw)
+				if fixed[k] != toks[k].stem {
+					m.fixed = true
+				}
+			}
+			m.typed = strings.Join(typed, " ")
+			found = append(found, m)
+			i += n
+			matched = true
+			break
+		}
+		if !matched {
+			rest = append(rest, toks[i])
+			i++
+		}
+	}
+	return found, rest
+}
+
+// byWords finds the entities of the given kind whose names contain every
+// one of the words (after typo correction): "kaja" finds Kaja Kallas.
+func (ix *index) byWords(toks []token, kind EntityKind) []entityRef {
+	var cands []entityRef
+	for i, t := range toks {
+		w := ix.correct(t.stem)
+		if w == "" {
+			return nil
+		}
+		var these []entityRef
+		for _, r := range ix.nameWords[w] {
+			if r.kind == kind {
+				these = append(these, r)
+			}
+		}
+		if i == 0 {
+			cands = these
+			continue
+		}
+		cands = slices.DeleteFunc(cands, func(r entityRef) bool { return !slices.Contains(these, r) })
+	}
+	return cands
+}
+
+// suggest returns up to n entities of the given kinds whose names are
+// closest to the words typed, closest first.
+func (ix *index) suggest(toks []token, n int, kinds ...EntityKind) []entityRef {
+	type scored struct {
+		ref   entityRef
+		score float64
+	}
+	best := map[entityRef]float64{}
+	for _, ne := range ix.names {
+		if !slices.Contains(kinds, ne.ref.kind) {
+			continue
+		}
+		for _, t := range toks {
+			for _, w := range ne.words {
+				lim := max(len(w), len(t.stem)) / 2
+				d := editDistance(t.stem, w, lim)
+				if d > lim || len(w) < 3 {
+					continue
+				}
+				s := 1 - float64(d)/float64(max(len(w), len(t.stem)))
+				if strings.HasPrefix(w, t.stem) || strings.HasPrefix(t.stem, w) {
+					s = max(s, 0.75)
+				}
+				if s > best[ne.ref] {
+					best[ne.ref] = s
+				}
+			}
+		}
+	}
+	var out []scored
+	for r, s := range best {
+		if s >= 0.5 {
+			out = append(out, scored{r, s})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		return out[i].ref.id < out[j].ref.id
+	})
+	refs := make([]entityRef, 0, n)
+	for i := 0; i < len(out) && i < n; i++ {
+		refs = append(refs, out[i].ref)
+	}
+	return refs
+}
+
+// hit is a search result.
+type hit struct {
+	doc   *doc
+	score float64
+}
+
+// search ranks passages by BM25 over the question's words and keeps those
+// that contain at least half of the distinct words searched for.
+func (ix *index) search(toks []token, n int) []hit {
+	var terms []string
+	for _, t := range toks {
+		if !slices.Contains(terms, t.stem) {
+			terms = append(terms, t.stem)
+		}
+	}
+	if len(terms) == 0 || len(ix.docs) == 0 {
+		return nil
+	}
+	const k1, b = 1.2, 0.75
+	N := float64(len(ix.docs))
+	need := (len(terms) + 1) / 2
+	var hits []hit
+	for i := range ix.docs {
+		d := &ix.docs[i]
+		score, matched := 0.0, 0
+		for _, t := range terms {
+			f := float64(d.tf[t])
+			if f == 0 {
+				continue
+			}
+			matched++
+			df := float64(ix.df[t])
+			idf := math.Log(1 + (N-df+0.5)/(df+0.5))
+			score += idf * f * (k1 + 1) / (f + k1*(1-b+b*float64(len(d.terms))/ix.avg))
+		}
+		if matched >= need && score > 0 {
+			// Prefer the briefing's own items, which carry attribution.
+			if d.sourceID == "" {
+				score *= 1.25
+			}
+			hits = append(hits, hit{d, score})
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
+	if len(hits) > n {
+		hits = hits[:n]
+	}
+	return hits
+}

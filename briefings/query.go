@@ -1,0 +1,417 @@
+package briefings
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// MaxQuestionWords bounds the words of a question that are looked at; the
+// rest are ignored, so that no input can make matching slow.
+const MaxQuestionWords = 64
+
+// OverviewAnswer is the bottom line up front, the state of play and the open
+// questions.
+func (b *Briefing) OverviewAnswer() Answer {
+	c := b.compose("overview", "Security guarantees for Ukraine after a ceasefire")
+	o := &b.Overview
+	c.section(Section{Heading: "Bottom line", Items: []Item{c.item(o.BottomLine.Text, o.BottomLine.Evid)}})
+	sp := Section{Heading: "State of play"}
+	for _, p := range o.StateOfPlay {
+		sp.Items = append(sp.Items, c.item(p.Text, p.Evid))
+	}
+	c.section(sp)
+	oq := Section{Heading: "Open questions"}
+	for _, p := range o.OpenQuestions {
+		oq.Items = append(oq.Items, c.item(p.Text, p.Evid))
+	}
+	c.section(oq)
+	c.next("actors", "options", "matrix", "timeline")
+	return c.answer()
+}
+
+// ActorsAnswer lists the actors, people first.
+func (b *Briefing) ActorsAnswer() Answer {
+	c := b.compose("actors", "Actors in the briefing")
+	for _, kind := range []struct{ kind, heading string }{{"person", "People"}, {"collective", "Governments and organisations"}} {
+		s := Section{Heading: kind.heading}
+		for _, a := range b.Actors {
+			if a.Kind != kind.kind {
+				continue
+			}
+			s.Items = append(s.Items, Item{Text: fmt.Sprintf("%s (%s): %s; %s", a.Name, a.ID, a.Role, countPositions(len(b.PositionsOf(a.ID))))})
+		}
+		c.section(s)
+	}
+	c.next("actor " + b.Actors[0].ID)
+	return c.answer()
+}
+
+// OptionsAnswer lists the options, then the issues that bear on them.
+func (b *Briefing) OptionsAnswer() Answer {
+	c := b.compose("options", "Options for guaranteeing Ukraine's security")
+	for _, kind := range []struct{ kind, heading string }{{KindOption, "Options"}, {KindIssue, "Issues bearing on them"}} {
+		s := Section{Heading: kind.heading}
+		for _, o := range b.Options {
+			if o.Kind != kind.kind {
+				continue
+			}
+			s.Items = append(s.Items, Item{Text: fmt.Sprintf("%s (%s): %s", o.Name, o.ID, countPositions(len(b.PositionsOn(o.ID))))})
+		}
+		c.section(s)
+	}
+	c.next("option " + b.Options[0].ID)
+	return c.answer()
+}
+
+func countPositions(n int) string {
+	switch n {
+	case 0:
+		return "no recorded positions"
+	case 1:
+		return "1 recorded position"
+	}
+	return fmt.Sprintf("%d recorded positions", n)
+}
+
+// ActorAnswer answers `actor NAME`: the actor's role, summary and position
+// on each option, with quotes and sources; or a clear "not covered" with
+// the closest actors when the name matches none.
+func (b *Briefing) ActorAnswer(name string) Answer {
+	if strings.TrimSpace(name) == "" {
+		return b.ActorsAnswer()
+	}
+	ref, note, ok := b.resolve(name, EntityActor)
+	if !ok {
+		return b.notFound(name, EntityActor)
+	}
+	a := b.actorByID[ref.id]
+	c := b.compose("actor", a.Name)
+	if note != "" {
+		c.note(note)
+	}
+	b.actorCard(c, a)
+	return c.answer()
+}
+
+func (b *Briefing) actorCard(c *composer, a *Actor) {
+	fields := []Field{{Label: "Role", Value: a.Role}}
+	var parts []string
+	for _, m := range a.Member {
+		parts = append(parts, b.actorByID[m].Name)
+	}
+	if len(parts) > 0 {
+		fields = append(fields, Field{Label: "Part of", Value: strings.Join(parts, ", ")})
+	}
+	var voices []string
+	for _, p := range b.Actors {
+		if slices.Contains(p.Member, a.ID) {
+			voices = append(voices, p.Name)
+		}
+	}
+	if len(voices) > 0 {
+		fields = append(fields, Field{Label: "Voices in the briefing", Value: strings.Join(voices, ", ")})
+	}
+	c.section(Section{Heading: "Who", Fields: fields})
+	c.section(Section{Heading: "Summary", Text: a.Summary, Quotes: c.quotes(a.Evid)})
+	positions := b.PositionsOf(a.ID)
+	for _, p := range positions {
+		o := b.optionByID[p.Option]
+		c.section(Section{Heading: "On " + o.Name + ": " + p.Stance.Label(), Text: p.Summary, Quotes: c.quotes(p.Evid)})
+	}
+	if len(positions) == 0 {
+		c.section(Section{Heading: "Positions", Text: "Neither source records a position of " + a.Name + " on any option."})
+	}
+	if len(positions) > 0 {
+		c.next("option " + positions[0].Option)
+	}
+	c.next("actors", "matrix")
+}
+
+// OptionAnswer answers `option NAME`: what it is, its variants, who backs
+// or rejects it (with quotes), its open questions and related options.
+func (b *Briefing) OptionAnswer(name string) Answer {
+	if strings.TrimSpace(name) == "" {
+		return b.OptionsAnswer()
+	}
+	ref, note, ok := b.resolve(name, EntityOption)
+	if !ok {
+		return b.notFound(name, EntityOption)
+	}
+	o := b.optionByID[ref.id]
+	c := b.compose("option", o.Name)
+	if note != "" {
+		c.note(note)
+	}
+	b.optionCard(c, o)
+	return c.answer()
+}
+
+func (b *Briefing) optionCard(c *composer, o *Option) {
+	c.section(Section{Heading: "What it is", Text: o.Summary, Quotes: c.quotes(o.Evid)})
+	if len(o.Variants) > 0 {
+		s := Section{Heading: "Variants"}
+		for _, v := range o.Variants {
+			s.Items = append(s.Items, c.item(v.Text, v.Evid))
+		}
+		c.section(s)
+	}
+	positions := b.PositionsOn(o.ID)
+	if len(positions) == 0 {
+		c.section(Section{Heading: "Who backs or rejects it", Text: "Neither source attributes a position on this to a named actor."})
+	}
+	for _, p := range positions {
+		a := b.actorByID[p.Actor]
+		c.section(Section{Heading: a.Name + ": " + p.Stance.Label(), Text: p.Summary, Quotes: c.quotes(p.Evid)})
+	}
+	if len(o.OpenQuestions) > 0 {
+		s := Section{Heading: "Open questions"}
+		for _, q := range o.OpenQuestions {
+			s.Items = append(s.Items, c.item(q.Text, q.Evid))
+		}
+		c.section(s)
+	}
+	if len(o.Related) > 0 {
+		s := Section{Heading: "Related"}
+		for _, id := range o.Related {
+			r := b.optionByID[id]
+			s.Items = append(s.Items, c.item(r.Name+": "+r.Summary, r.Evid))
+			c.next("option " + r.ID)
+		}
+		c.section(s)
+	}
+	c.next("options", "matrix")
+}
+
+// MatrixAnswer shows, option by option, which actors take which stance.
+func (b *Briefing) MatrixAnswer() Answer {
+	c := b.compose("matrix", "Who stands where")
+	c.a.Intro = "Stances recorded in the briefing, option by option (" + stanceList() + ")."
+	for _, o := range b.Options {
+		fields := b.stanceFields(o.ID)
+		if len(fields) == 0 {
+			fields = []Field{{Label: "no recorded positions", Value: "—"}}
+		}
+		c.section(Section{Heading: o.Name, Fields: fields})
+	}
+	c.next("option " + b.Options[0].ID)
+	return c.answer()
+}
+
+// stanceFields groups the actors with a position on the option by stance.
+func (b *Briefing) stanceFields(optionID string) []Field {
+	var fields []Field
+	for _, s := range Stances() {
+		var names []string
+		for _, p := range b.Positions {
+			if p.Option == optionID && p.Stance == s {
+				names = append(names, b.actorByID[p.Actor].shortName())
+			}
+		}
+		if len(names) > 0 {
+			fields = append(fields, Field{Label: s.Label(), Value: strings.Join(names, ", ")})
+		}
+	}
+	return fields
+}
+
+// shortName is a person's surname or a collective's name, for tables.
+func (a *Actor) shortName() string {
+	if a.Kind == "person" {
+		if i := strings.LastIndexByte(a.Name, ' '); i >= 0 {
+			return a.Name[i+1:]
+		}
+	}
+	return a.Name
+}
+
+// TimelineAnswer lists the dated events, oldest first.
+func (b *Briefing) TimelineAnswer() Answer {
+	c := b.compose("timeline", "Timeline")
+	s := Section{}
+	for _, e := range b.Timeline {
+		s.Items = append(s.Items, c.item(e.displayDate()+": "+e.Text, e.Evid))
+	}
+	c.section(s)
+	return c.answer()
+}
+
+// SourcesAnswer lists the sources of the briefing.
+func (b *Briefing) SourcesAnswer() Answer {
+	c := b.compose("sources", "Sources")
+	for _, s := range b.Sources {
+		c.cite(s.ID)
+		date := s.Date
+		if date == "" {
+			date = s.DateNote
+		}
+		fields := []Field{{Label: "Outlet", Value: s.Outlet}, {Label: "Kind", Value: s.Kind}, {Label: "Date", Value: date}}
+		if s.Country != "" {
+			fields = append(fields, Field{Label: "Country", Value: s.Country})
+		}
+		if s.URL != "" {
+			fields = append(fields, Field{Label: "Link", Value: s.URL})
+		}
+		fields = append(fields, Field{Label: "Id", Value: s.ID})
+		c.section(Section{Heading: s.Title, Fields: fields})
+	}
+	return c.answer()
+}
+
+// DigestAnswer composes the digest for the given day: the bottom line, one
+// focus item that rotates day by day through the options and actors, the
+// matrix at a glance, and the sources.
+func (b *Briefing) DigestAnswer(day time.Time) Answer {
+	c := b.compose("digest", "Daily digest: security guarantees for Ukraine, "+day.Format("2 January 2006"))
+	bl := b.Overview.BottomLine
+	c.section(Section{Heading: "Bottom line", Items: []Item{c.item(bl.Text, bl.Evid)}})
+
+	// Focus: options first, then actors with positions, one per day.
+	type focus struct {
+		o *Option
+		a *Actor
+	}
+	var cycle []focus
+	for _, o := range b.Options {
+		cycle = append(cycle, focus{o: o})
+	}
+	for _, a := range b.Actors {
+		if len(b.PositionsOf(a.ID)) > 0 {
+			cycle = append(cycle, focus{a: a})
+		}
+	}
+	y, m, d := day.Date()
+	dayNum := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+	f := cycle[int(dayNum%int64(len(cycle)))]
+	if f.o != nil {
+		s := Section{Heading: "Focus: " + f.o.Name, Text: f.o.Summary, Fields: b.stanceFields(f.o.ID)}
+		c.citeEvidence(f.o.Evid)
+		c.section(s)
+		c.next("option " + f.o.ID)
+	} else {
+		s := Section{Heading: "Focus: " + f.a.Name, Text: f.a.Summary}
+		for _, p := range b.PositionsOf(f.a.ID) {
+			s.Fields = append(s.Fields, Field{Label: b.optionByID[p.Option].Name, Value: p.Stance.Label()})
+		}
+		c.citeEvidence(f.a.Evid)
+		c.section(s)
+		c.next("actor " + f.a.ID)
+	}
+
+	at := Section{Heading: "At a glance"}
+	for _, o := range b.Options {
+		var parts []string
+		for _, fl := range b.stanceFields(o.ID) {
+			parts = append(parts, fl.Label+": "+fl.Value)
+		}
+		if len(parts) > 0 {
+			at.Items = append(at.Items, Item{Text: o.Name + " | " + strings.Join(parts, "; ")})
+		}
+	}
+	c.section(at)
+	for _, s := range b.Sources {
+		c.cite(s.ID)
+	}
+	c.next("matrix", "timeline")
+	return c.answer()
+}
+
+// resolve finds the entity of the given kind a name refers to: by exact
+// name or alias, by a name found inside the text, or by the words of a
+// name ("kaja"), reading typos as the closest name. The note says how a
+// typo was read.
+func (b *Briefing) resolve(name string, kind EntityKind) (entityRef, string, bool) {
+	toks := analyze(name)
+	if len(toks) > MaxQuestionWords {
+		toks = toks[:MaxQuestionWords]
+	}
+	if len(toks) == 0 {
+		return entityRef{}, "", false
+	}
+	ix := b.index
+	found, _ := ix.mentions(toks)
+	for _, m := range found {
+		if m.ref.kind == kind {
+			return m.ref, b.typoNote(m), true
+		}
+	}
+	if refs := ix.byWords(toks, kind); len(refs) == 1 {
+		return refs[0], "", true
+	}
+	return entityRef{}, "", false
+}
+
+func (b *Briefing) typoNote(m mention) string {
+	if !m.fixed {
+		return ""
+	}
+	return fmt.Sprintf("Read %q as %s.", m.typed, b.refName(m.ref))
+}
+
+func (b *Briefing) refName(r entityRef) string {
+	switch r.kind {
+	case EntityActor:
+		return b.actorByID[r.id].Name
+	case EntityOption:
+		return b.optionByID[r.id].Name
+	case EntityOutlet:
+		return b.outletByID[r.id].Name
+	}
+	return r.id
+}
+
+func (b *Briefing) refQuery(r entityRef) string {
+	switch r.kind {
+	case EntityActor:
+		return "actor " + r.id
+	case EntityOption:
+		return "option " + r.id
+	}
+	return b.outletByID[r.id].Name
+}
+
+// notFound says clearly that the briefing does not cover what was asked,
+// and offers the closest names it does cover.
+func (b *Briefing) notFound(asked string, kind EntityKind) Answer {
+	what := map[EntityKind]string{EntityActor: "actor", EntityOption: "option"}[kind]
+	c := b.compose("notfound", "Not covered: "+clip(asked))
+	c.a.NotFound = true
+	toks := analyze(asked)
+	if len(toks) > MaxQuestionWords {
+		toks = toks[:MaxQuestionWords]
+	}
+	if what != "" {
+		c.a.Intro = fmt.Sprintf("The briefing has no %s matching %q. It covers only what its sources report, and never guesses beyond them.", what, clip(asked))
+		// The name may belong to the other kind: "actor troops".
+		other := map[EntityKind]EntityKind{EntityActor: EntityOption, EntityOption: EntityActor}[kind]
+		if ref, _, ok := b.resolve(asked, other); ok {
+			c.section(Section{Heading: "Did you mean", Items: []Item{{Text: b.refName(ref) + ": try " + b.refQuery(ref)}}})
+			c.next(b.refQuery(ref))
+			return c.answer()
+		}
+	} else {
+		c.a.Intro = fmt.Sprintf("The briefing does not cover %q: nothing in it or in its sources matches. It never guesses beyond its sources.", clip(asked))
+	}
+	kinds := []EntityKind{EntityActor, EntityOption}
+	if kind != 0 {
+		kinds = []EntityKind{kind}
+	}
+	if refs := b.index.suggest(toks, 3, kinds...); len(refs) > 0 {
+		s := Section{Heading: "Closest matches"}
+		for _, r := range refs {
+			s.Items = append(s.Items, Item{Text: b.refName(r) + ": try " + b.refQuery(r)})
+			c.next(b.refQuery(r))
+		}
+		c.section(s)
+	}
+	switch kind {
+	case EntityActor:
+		c.next("actors")
+	case EntityOption:
+		c.next("options")
+	default:
+		c.next("actors", "options", "help")
+	}
+	return c.answer()
+}
