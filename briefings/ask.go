@@ -43,6 +43,11 @@ func (b *Briefing) Ask(question string) Answer {
 			actors = kept
 		}
 	}
+	// Likewise "who would send soldiers to Ukraine" asks about the option,
+	// unless the briefing records Ukraine's own position on it.
+	if len(options) > 0 && b.onlyContext(actors) && !b.anyPosition(actors, options) {
+		actors = nil
+	}
 	var a Answer
 	switch {
 	case len(actors) > 0 && len(options) > 0:
@@ -65,6 +70,26 @@ func (b *Briefing) Ask(question string) Answer {
 	}
 	a.Notes = append(notes, a.Notes...)
 	return a
+}
+
+func (b *Briefing) onlyContext(actors []entityRef) bool {
+	for _, r := range actors {
+		if !b.actorByID[r.id].Context {
+			return false
+		}
+	}
+	return len(actors) > 0
+}
+
+func (b *Briefing) anyPosition(actors, options []entityRef) bool {
+	for _, a := range actors {
+		for _, o := range options {
+			if _, ok := b.Position(a.id, o.id); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pairs answers an actor-and-option question with each recorded position.

@@ -66,7 +66,10 @@ type Outlet struct {
 	ID      string   `yaml:"id"`
 	Name    string   `yaml:"name"`
 	Aliases []string `yaml:"aliases,omitempty"`
-	meta    pos
+	// Relay is how words relayed by the outlet are attributed ("speaking
+	// to Fox News"); the default is "as quoted by NAME".
+	Relay string `yaml:"relay,omitempty"`
+	meta  pos
 }
 
 // Actor is a person, government or organisation the briefing covers.

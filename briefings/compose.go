@@ -33,7 +33,7 @@ func (c *composer) quotes(ev []Evidence) []Quote {
 	out := make([]Quote, 0, len(ev))
 	for _, e := range ev {
 		c.cite(e.Source)
-		out = append(out, Quote{Text: e.Quote, Attribution: c.b.Attribution(e), Basis: e.Basis, SourceID: e.Source})
+		out = append(out, Quote{Text: displayQuote(e.Quote), Attribution: c.b.Attribution(e), Basis: e.Basis, SourceID: e.Source})
 	}
 	return out
 }
@@ -71,6 +71,14 @@ func (c *composer) note(s string) { c.a.Notes = append(c.a.Notes, s) }
 
 func (c *composer) answer() Answer { return c.a }
 
+// displayQuote tidies a verbatim quote for display: white space collapsed,
+// and the comma that ends a quotation inside a sentence ("…on the ground,"
+// said Macron) dropped.
+func displayQuote(q string) string {
+	q = strings.Join(strings.Fields(q), " ")
+	return strings.TrimRight(q, ", ;")
+}
+
 // Attribution says, exactly, whose words a piece of evidence holds and who
 // reports them: the speaker, the outlet that relayed them, the source that
 // carries them, or the source's own assessment.
@@ -84,32 +92,39 @@ func (b *Briefing) Attribution(e Evidence) string {
 	if a, ok := b.actorByID[e.By]; ok {
 		by = a.Name
 	}
-	via := ""
+	via, relay := "", ""
 	if o, ok := b.outletByID[e.Via]; ok {
-		via = o.Name
+		via, relay = o.Name, o.Relay
+		if relay == "" {
+			relay = "as quoted by " + o.Name
+		}
 	}
 	var s string
 	switch e.Basis {
 	case BasisQuote:
 		s = by
-		if via != "" {
-			s += ", as quoted by " + via
+		if relay != "" {
+			s += ", " + relay
 		}
 		s += ", in " + label
 	case BasisAccount:
-		s = by + "'s account of another's view, as reported by " + label
+		s = by + "'s account"
+		if relay != "" {
+			s += ", " + relay
+		}
+		s += ", as reported by " + label
 	case BasisAnalysis:
 		s = srcName + "'s own assessment (" + label + ")"
 	default: // BasisReport
 		switch {
 		case by != "" && via != "":
-			s = label + ", reporting " + by + " via " + via
+			s = label + ", reporting " + by + " (" + relay + ")"
 		case by != "":
 			s = label + ", reporting " + by
 		case via != "":
 			s = label + ", reporting " + via
 		default:
-			s = label + ", reporting"
+			s = "reported by " + label
 		}
 	}
 	if e.Note != "" {

@@ -230,7 +230,9 @@ func (ix *index) correct(w string) string {
 		switch {
 		case d < bestD:
 			best, bestD, tie = v, d, false
-		case d == bestD && d <= limit:
+		case d == bestD && d <= limit && !slices.Equal(ix.nameWords[v], ix.nameWords[best]):
+			// Equally close to words of different names: ambiguous. Two
+			// spellings of one name (zelensky, zelenskyy) are not.
 			tie = true
 		}
 	}
@@ -322,7 +324,7 @@ func (ix *index) suggest(toks []token, n int, kinds ...EntityKind) []entityRef {
 			for _, w := range ne.words {
 				lim := max(len(w), len(t.stem)) / 2
 				d := editDistance(t.stem, w, lim)
-				if d > lim || len(w) < 3 {
+				if d > lim || len(w) < 4 || len(t.stem) < 4 {
 					continue
 				}
 				s := 1 - float64(d)/float64(max(len(w), len(t.stem)))
@@ -337,7 +339,7 @@ func (ix *index) suggest(toks []token, n int, kinds ...EntityKind) []entityRef {
 	}
 	var out []scored
 	for r, s := range best {
-		if s >= 0.5 {
+		if s >= 0.65 {
 			out = append(out, scored{r, s})
 		}
 	}

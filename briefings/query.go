@@ -187,7 +187,11 @@ func (b *Briefing) optionCard(c *composer, o *Option) {
 // MatrixAnswer shows, option by option, which actors take which stance.
 func (b *Briefing) MatrixAnswer() Answer {
 	c := b.compose("matrix", "Who stands where")
-	c.a.Intro = "Stances recorded in the briefing, option by option (" + stanceList() + ")."
+	var labels []string
+	for _, s := range Stances() {
+		labels = append(labels, s.Label())
+	}
+	c.a.Intro = "Stances recorded in the briefing, option by option (" + strings.Join(labels, ", ") + ")."
 	for _, o := range b.Options {
 		fields := b.stanceFields(o.ID)
 		if len(fields) == 0 {

@@ -1,0 +1,139 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/briefbot/briefbot/briefings"
+)
+
+// Handler answers the text a user typed after /guarantees.
+type Handler interface {
+	Answer(ctx context.Context, text string) briefings.Answer
+}
+
+// Adapter connects the bot to one chat platform (or the console): it
+// receives commands, asks the Handler, and renders the answers its own way.
+type Adapter interface {
+	// Name identifies the adapter in logs ("console", "slack").
+	Name() string
+	// Run serves until ctx is done or the platform connection ends.
+	Run(ctx context.Context, h Handler) error
+}
+
+// Bot routes parsed requests to the briefing. It is safe for concurrent
+// use, and its briefing can be replaced while it serves.
+type Bot struct {
+	briefing atomic.Pointer[briefings.Briefing]
+	now      func() time.Time
+	log      *slog.Logger
+}
+
+// Option configures a Bot.
+type Option func(*Bot)
+
+// WithClock sets the clock that dates digests (default time.Now).
+func WithClock(now func() time.Time) Option { return func(b *Bot) { b.now = now } }
+
+// WithLogger sets the logger (default slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(b *Bot) { b.log = l } }
+
+// New returns a Bot answering from the given briefing.
+func New(br *briefings.Briefing, opts ...Option) *Bot {
+	b := &Bot{now: time.Now, log: slog.Default()}
+	for _, o := range opts {
+		o(b)
+	}
+	b.briefing.Store(br)
+	return b
+}
+
+// Briefing returns the briefing the bot currently answers from.
+func (b *Bot) Briefing() *briefings.Briefing { return b.briefing.Load() }
+
+// SetBriefing replaces the briefing; answers already being composed finish
+// with the old one.
+func (b *Bot) SetBriefing(br *briefings.Briefing) { b.briefing.Store(br) }
+
+// Answer parses the text and answers it. It never fails: every input gets
+// an answer or a clear message.
+func (b *Bot) Answer(ctx context.Context, text string) briefings.Answer {
+	return b.Do(ctx, Parse(text))
+}
+
+// Do answers a parsed request.
+func (b *Bot) Do(_ context.Context, req Request) briefings.Answer {
+	br := b.briefing.Load()
+	var a briefings.Answer
+	switch req.Command {
+	case "overview":
+		a = br.OverviewAnswer()
+	case "help":
+		a = Help()
+	case "actors":
+		a = br.ActorsAnswer()
+	case "actor":
+		a = br.ActorAnswer(req.Arg)
+	case "options":
+		a = br.OptionsAnswer()
+	case "option":
+		a = br.OptionAnswer(req.Arg)
+	case "matrix":
+		a = br.MatrixAnswer()
+	case "timeline":
+		a = br.TimelineAnswer()
+	case "sources":
+		a = br.SourcesAnswer()
+	case "digest":
+		a = br.DigestAnswer(b.now())
+	case "ask":
+		if req.Arg == "" {
+			a = br.OverviewAnswer()
+		} else {
+			a = br.Ask(req.Arg)
+		}
+	default:
+		a = Help()
+		a.Notes = append(a.Notes, fmt.Sprintf("Unknown command %q.", req.Command))
+	}
+	if req.Truncated {
+		a.Notes = append(a.Notes, fmt.Sprintf("Your text was longer than %d characters; only the first %d were read.", MaxInputRunes, MaxInputRunes))
+	}
+	return a
+}
+
+// Help is the usage answer, generated from Commands.
+func Help() briefings.Answer {
+	a := briefings.Answer{
+		Kind:  "help",
+		Title: "How to use " + SlashCommand,
+		Intro: "Ask about the security guarantees Ukraine could get after a ceasefire: who proposes or rejects each option, and what each leader actually said. Every answer quotes its sources.",
+	}
+	s := briefings.Section{Heading: "Commands"}
+	for _, c := range Commands() {
+		usage := SlashCommand + " " + c.Name
+		if c.Arg != "" {
+			usage += " " + c.Arg
+		}
+		text := usage + ": " + c.Description
+		if c.Example != "" && c.Example != c.Name {
+			text += ". Example: " + SlashCommand + " " + c.Example
+		}
+		s.Items = append(s.Items, briefings.Item{Text: text})
+	}
+	a.Sections = append(a.Sections, s)
+	a.Sections = append(a.Sections, briefings.Section{
+		Heading: "Plain questions",
+		Items: []briefings.Item{
+			{Text: SlashCommand + " what does trump think about troops"},
+			{Text: SlashCommand + " does russia accept nato troops"},
+			{Text: SlashCommand + " Ben Wallace"},
+			{Text: SlashCommand + " boots on the ground"},
+		},
+	})
+	a.Next = []string{"", "actors", "options"}
+	return a
+}

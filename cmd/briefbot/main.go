@@ -1,0 +1,220 @@
+// Command briefbot keeps a team briefed on the security guarantees Ukraine
+// could get after a ceasefire. With no chat credentials it runs in the
+// console; see the README for Slack and Discord.
+//
+// Usage:
+//
+//	briefbot [--briefing DIR] [serve]              run the bot (console when no chat platform is configured)
+//	briefbot [--briefing DIR] ask [--format text|json] TEXT...
+//	briefbot [--briefing DIR] check                validate a briefing
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/briefbot/briefbot/bot"
+	"github.com/briefbot/briefbot/bot/console"
+	"github.com/briefbot/briefbot/bot/plain"
+	"github.com/briefbot/briefbot/briefings"
+	"github.com/briefbot/briefbot/config"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], env{
+		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
+		getenv: os.Getenv, interactive: isTerminal(os.Stdin),
+	}))
+}
+
+// env is what the program touches of the outside world, so tests can run
+// it in-process.
+type env struct {
+	stdin       io.Reader
+	stdout      io.Writer
+	stderr      io.Writer
+	getenv      func(string) string
+	interactive bool
+}
+
+const usage = `Usage:
+  briefbot [--briefing DIR] [serve]                  run the bot (the console when no chat platform is configured)
+  briefbot [--briefing DIR] ask [--format text|json] TEXT...
+                                                     answer one command or question and exit
+  briefbot [--briefing DIR] check                    validate the briefing; exit 1 on any problem
+
+Flags:
+  --briefing DIR   use the briefing in DIR instead of the embedded one (env BRIEFBOT_BRIEFING)
+`
+
+// run is main without the process: it returns the exit code.
+func run(ctx context.Context, args []string, e env) int {
+	cfg, err := config.FromEnv(e.getenv)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "briefbot: configuration:\n  %s\n", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+		return 2
+	}
+	global := flag.NewFlagSet("briefbot", flag.ContinueOnError)
+	global.SetOutput(e.stderr)
+	global.Usage = func() { fmt.Fprint(e.stderr, usage) }
+	global.StringVar(&cfg.BriefingDir, "briefing", cfg.BriefingDir, "briefing directory")
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+
+	cmd, rest := "serve", global.Args()
+	if len(rest) > 0 {
+		cmd, rest = rest[0], rest[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, rest, e, log)
+	case "ask":
+		return ask(ctx, cfg, rest, e)
+	case "check":
+		return check(cfg, rest, e)
+	case "help", "-h", "--help":
+		fmt.Fprint(e.stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(e.stderr, "briefbot: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+}
+
+// loadBriefing loads the briefing from cfg.BriefingDir, or the embedded one.
+func loadBriefing(cfg config.Config) (*briefings.Briefing, error) {
+	if cfg.BriefingDir != "" {
+		b, err := briefings.LoadDir(cfg.BriefingDir)
+		if err != nil {
+			return nil, fmt.Errorf("loading briefing from %s: %w", cfg.BriefingDir, err)
+		}
+		return b, nil
+	}
+	b, err := briefings.LoadEmbedded()
+	if err != nil {
+		return nil, fmt.Errorf("loading embedded briefing: %w", err)
+	}
+	return b, nil
+}
+
+// subFlags parses a subcommand's flags; --briefing is accepted after the
+// subcommand too.
+func subFlags(name string, cfg *config.Config, args []string, e env, define func(*flag.FlagSet)) ([]string, int, bool) {
+	fs := flag.NewFlagSet("briefbot "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() { fmt.Fprint(e.stderr, usage) }
+	fs.StringVar(&cfg.BriefingDir, "briefing", cfg.BriefingDir, "briefing directory")
+	if define != nil {
+		define(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, 0, false
+		}
+		return nil, 2, false
+	}
+	return fs.Args(), 0, true
+}
+
+func ask(ctx context.Context, cfg config.Config, args []string, e env) int {
+	format := "text"
+	rest, code, ok := subFlags("ask", &cfg, args, e, func(fs *flag.FlagSet) {
+		fs.StringVar(&format, "format", format, "output format: text or json")
+	})
+	if !ok {
+		return code
+	}
+	if format != "text" && format != "json" {
+		fmt.Fprintf(e.stderr, "briefbot ask: --format %q: use text or json\n", format)
+		return 2
+	}
+	b, err := loadBriefing(cfg)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "briefbot: %v\n", err)
+		return 1
+	}
+	answer := bot.New(b).Answer(ctx, strings.Join(rest, " "))
+	if format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(answer); err != nil {
+			fmt.Fprintf(e.stderr, "briefbot ask: writing answer: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	if _, err := io.WriteString(e.stdout, plain.Render(answer, bot.SlashCommand)); err != nil {
+		fmt.Fprintf(e.stderr, "briefbot ask: writing answer: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func check(cfg config.Config, args []string, e env) int {
+	rest, code, ok := subFlags("check", &cfg, args, e, nil)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(e.stderr, "briefbot check: unexpected argument %q (use --briefing DIR)\n", rest[0])
+		return 2
+	}
+	b, err := loadBriefing(cfg)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "briefbot check: %v\n", err)
+		return 1
+	}
+	where := "embedded briefing"
+	if cfg.BriefingDir != "" {
+		where = cfg.BriefingDir
+	}
+	fmt.Fprintf(e.stdout, "%s: OK: %d sources, %d actors, %d options, %d positions, %d timeline entries; every quote found verbatim in its source\n",
+		where, len(b.Sources), len(b.Actors), len(b.Options), len(b.Positions), len(b.Timeline))
+	return 0
+}
+
+func serve(ctx context.Context, cfg config.Config, args []string, e env, log *slog.Logger) int {
+	if _, code, ok := subFlags("serve", &cfg, args, e, nil); !ok {
+		return code
+	}
+	b, err := loadBriefing(cfg)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "briefbot: %v\n", err)
+		return 1
+	}
+	if cfg.ChatConfigured() {
+		// The Slack and Discord adapters arrive in their own issues; until
+		// then, say so plainly rather than pretend to connect.
+		log.Warn("chat credentials are set, but this build has no Slack or Discord adapter yet; running the console")
+	}
+	var adapter bot.Adapter = console.New(e.stdin, e.stdout, e.interactive)
+	log.Debug("starting", "adapter", adapter.Name(), "sources", len(b.Sources), "actors", len(b.Actors), "options", len(b.Options))
+	if err := adapter.Run(ctx, bot.New(b, bot.WithLogger(log))); err != nil {
+		log.Error("adapter stopped", "adapter", adapter.Name(), "err", err)
+		return 1
+	}
+	return 0
+}
+
+// isTerminal reports whether f is a character device (an interactive
+// terminal rather than a pipe or file).
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,80 @@
+// Package config builds briefbot's configuration from the environment and
+// validates it, with messages that name the setting at fault.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+)
+
+// Config is briefbot's configuration.
+type Config struct {
+	// BriefingDir, when set, is a briefing directory used instead of the
+	// briefing embedded in the binary (BRIEFBOT_BRIEFING, or --briefing).
+	BriefingDir string
+	// LogLevel is the minimum level logged (BRIEFBOT_LOG_LEVEL: debug,
+	// info, warn, error; default info).
+	LogLevel slog.Level
+	Slack    Slack
+	Discord  Discord
+}
+
+// Slack holds the Slack credentials.
+type Slack struct {
+	BotToken      string // SLACK_BOT_TOKEN
+	AppToken      string // SLACK_APP_TOKEN (Socket Mode)
+	SigningSecret string // SLACK_SIGNING_SECRET (HTTP mode)
+}
+
+// Discord holds the Discord credentials.
+type Discord struct {
+	BotToken  string // DISCORD_BOT_TOKEN
+	AppID     string // DISCORD_APP_ID
+	PublicKey string // DISCORD_PUBLIC_KEY (HTTP interactions)
+}
+
+// Configured reports whether any Slack credential is set.
+func (s Slack) Configured() bool {
+	return s.BotToken != "" || s.AppToken != "" || s.SigningSecret != ""
+}
+
+// Configured reports whether any Discord credential is set.
+func (d Discord) Configured() bool { return d.BotToken != "" || d.AppID != "" || d.PublicKey != "" }
+
+// ChatConfigured reports whether any chat platform has credentials; when
+// none has, briefbot runs the console.
+func (c Config) ChatConfigured() bool { return c.Slack.Configured() || c.Discord.Configured() }
+
+// FromEnv reads the configuration from environment variables through
+// getenv (os.Getenv in production, a map in tests). It reports every
+// invalid setting at once.
+func FromEnv(getenv func(string) string) (Config, error) {
+	c := Config{
+		BriefingDir: strings.TrimSpace(getenv("BRIEFBOT_BRIEFING")),
+		Slack: Slack{
+			BotToken:      strings.TrimSpace(getenv("SLACK_BOT_TOKEN")),
+			AppToken:      strings.TrimSpace(getenv("SLACK_APP_TOKEN")),
+			SigningSecret: strings.TrimSpace(getenv("SLACK_SIGNING_SECRET")),
+		},
+		Discord: Discord{
+			BotToken:  strings.TrimSpace(getenv("DISCORD_BOT_TOKEN")),
+			AppID:     strings.TrimSpace(getenv("DISCORD_APP_ID")),
+			PublicKey: strings.TrimSpace(getenv("DISCORD_PUBLIC_KEY")),
+		},
+	}
+	var errs []error
+	if lvl := strings.TrimSpace(getenv("BRIEFBOT_LOG_LEVEL")); lvl != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
+			errs = append(errs, fmt.Errorf("BRIEFBOT_LOG_LEVEL: %q is not a level: use debug, info, warn or error", lvl))
+		}
+	}
+	if t := c.Slack.AppToken; t != "" && !strings.HasPrefix(t, "xapp-") {
+		errs = append(errs, errors.New("SLACK_APP_TOKEN: an app-level token starts with xapp-"))
+	}
+	if t := c.Slack.BotToken; t != "" && !strings.HasPrefix(t, "xoxb-") {
+		errs = append(errs, errors.New("SLACK_BOT_TOKEN: a bot token starts with xoxb-"))
+	}
+	return c, errors.Join(errs...)
+}
