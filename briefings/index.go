@@ -230,8 +230,8 @@ func (ix *index) correct(w string) string {
 		switch {
 		case d < bestD:
 			best, bestD, tie = v, d, false
-		case d == bestD && d <= limit && !slices.Equal(ix.nameWords[v], ix.nameWords[best]):
-			// Equally close to words of different names: ambiguous. Two
+		case d == bestD && d <= limit && !ix.shareName(v, best):
+			// Equally close to words of unrelated names: ambiguous. Two
 			// spellings of one name (zelensky, zelenskyy) are not.
 			tie = true
 		}
@@ -240,6 +240,16 @@ func (ix *index) correct(w string) string {
 		return ""
 	}
 	return best
+}
+
+// shareName reports whether two name words occur in a common entity's names.
+func (ix *index) shareName(a, b string) bool {
+	for _, r := range ix.nameWords[a] {
+		if slices.Contains(ix.nameWords[b], r) {
+			return true
+		}
+	}
+	return false
 }
 
 // mentions finds the actors, options and outlets a question names, longest

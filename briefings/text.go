@@ -40,17 +40,28 @@ type token struct {
 	stem string // folded, used for matching
 }
 
+// usNouns are words that, after a lower-case "us", show it is the country:
+// "us president", "us troops".
+var usNouns = map[string]bool{
+	"president": true, "government": true, "officials": true, "official": true, "troops": true, "troop": true,
+	"army": true, "military": true, "envoy": true, "administration": true, "air": true, "aid": true,
+	"help": true, "role": true, "support": true, "guarantee": true, "guarantees": true, "soldiers": true,
+}
+
 // analyze splits text into lower-case word tokens, drops possessives and
-// stop words, and stems plurals. "US" and "U.S." in capitals become "usa"
-// so that the country survives the stop word "us".
+// stop words, and stems plurals. "US" and "U.S." become "usa" so that the
+// country survives the stop word "us"; a lower-case "us" does too when a
+// word such as "president" or "troops" follows it.
 func analyze(s string) []token {
 	var out []token
-	for _, w := range words(s) {
-		if w == "US" || w == "U.S" || w == "U.S." {
+	ws := words(s)
+	for i, w := range ws {
+		lw := strings.ToLower(w)
+		if w == "US" || lw == "u.s" || lw == "u.s." ||
+			lw == "us" && i+1 < len(ws) && usNouns[strings.ToLower(ws[i+1])] {
 			out = append(out, token{raw: "us", stem: "usa"})
 			continue
 		}
-		lw := strings.ToLower(w)
 		lw = strings.TrimSuffix(strings.TrimSuffix(lw, "'s"), "'")
 		lw = strings.Trim(lw, ".'")
 		if lw == "" || stopWords[lw] {

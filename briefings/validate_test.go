@@ -1,0 +1,258 @@
+package briefings
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// fixture is a minimal valid briefing whose line numbers the cases below
+// rely on.
+var fixture = map[string]string{
+	"src.txt": "Alice said \"we will help Ukraine on the ground.\" Bob rejects it.\nThe paper reported the talks.\n",
+	FileSources: `sources:
+  - id: src
+    outlet: Test Outlet
+    title: A test source
+    date: 2025-08-20
+    kind: article
+    file: src.txt
+outlets:
+  - id: paper
+    name: The Paper
+`,
+	FileOverview: `bottom_line:
+  text: Alice offers help.
+  evidence:
+    - source: src
+      basis: quote
+      by: alice
+      quote: "we will help Ukraine on the ground."
+`,
+	FileActors: `actors:
+  - id: alice
+    name: Alice Smith
+    kind: person
+    role: Leader
+    aliases: [Alice]
+    summary: Offers help.
+    evidence:
+      - source: src
+        basis: quote
+        by: alice
+        quote: "we will help Ukraine on the ground."
+  - id: bob
+    name: Bob Jones
+    kind: person
+    role: Critic
+    aliases: [Bob]
+    summary: Rejects it.
+    evidence:
+      - source: src
+        basis: report
+        by: bob
+        quote: "Bob rejects it."
+`,
+	FileOptions: `options:
+  - id: troops
+    name: Troops
+    kind: option
+    aliases: [soldiers]
+    summary: Soldiers on the ground.
+    evidence:
+      - source: src
+        basis: analysis
+        quote: "help Ukraine on the ground"
+`,
+	FilePositions: `positions:
+  - actor: alice
+    option: troops
+    stance: supports
+    summary: Offers help on the ground.
+    evidence:
+      - source: src
+        basis: quote
+        by: alice
+        quote: "we will help Ukraine on the ground."
+`,
+	FileTimeline: `timeline:
+  - date: 2025-08-18
+    text: Alice speaks.
+    evidence:
+      - source: src
+        basis: report
+        via: paper
+        quote: "The paper reported the talks."
+`,
+}
+
+// fixtureFS returns the fixture with each edit (file, old, new) applied.
+func fixtureFS(t *testing.T, edits ...[3]string) fstest.MapFS {
+	t.Helper()
+	m := fstest.MapFS{}
+	for name, data := range fixture {
+		m[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	for _, e := range edits {
+		f := m[e[0]]
+		if f == nil || !strings.Contains(string(f.Data), e[1]) {
+			t.Fatalf("edit %q: %q not in %s", e[2], e[1], e[0])
+		}
+		f.Data = []byte(strings.Replace(string(f.Data), e[1], e[2], 1))
+	}
+	return m
+}
+
+func TestFixtureIsValid(t *testing.T) {
+	b, err := Load(fixtureFS(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Actors) != 2 || len(b.Positions) != 1 {
+		t.Fatalf("got %d actors, %d positions", len(b.Actors), len(b.Positions))
+	}
+}
+
+func TestQuoteNormalisation(t *testing.T) {
+	// Typographic quotes and any white space are forgiven; nothing else is.
+	cases := []struct {
+		quote string
+		ok    bool
+	}{
+		{`Alice said “we will   help Ukraine on the ground.”`, true},
+		{"Alice said \"we will\n help Ukraine\ton the ground.\"", true},
+		{`Alice said "we will help Ukraine on the ground."Bob rejects it.`, true},
+		{`Alice said "we will help Ukraine in the air."`, false},
+		{`alice said "we will help Ukraine on the ground."`, false},
+		{`Alice said 'we will help Ukraine on the ground.'`, false},
+	}
+	for _, c := range cases {
+		t.Run(c.quote, func(t *testing.T) {
+			q := strings.ReplaceAll(c.quote, `"`, `\"`)
+			q = strings.ReplaceAll(q, "\n", `\n`)
+			q = strings.ReplaceAll(q, "\t", `\t`)
+			_, err := Load(fixtureFS(t, [3]string{FileTimeline, `"The paper reported the talks."`, `"` + q + `"`}))
+			if (err == nil) != c.ok {
+				t.Fatalf("ok=%v, err=%v", c.ok, err)
+			}
+		})
+	}
+}
+
+func TestValidationCatchesEachProblem(t *testing.T) {
+	cases := []struct {
+		name string
+		edit [3]string
+		file string
+		line int
+		msg  string
+	}{
+		{"unknown actor id", [3]string{FilePositions, "actor: alice", "actor: carol"},
+			FilePositions, 2, `unknown actor id "carol"`},
+		{"unknown option id", [3]string{FilePositions, "option: troops", "option: tanks"},
+			FilePositions, 2, `unknown option id "tanks"`},
+		{"unknown source id", [3]string{FileTimeline, "source: src", "source: nope"},
+			FileTimeline, 5, `unknown source id "nope"`},
+		{"unknown speaker", [3]string{FileOverview, "by: alice", "by: zed"},
+			FileOverview, 4, `evidence by unknown actor id "zed"`},
+		{"unknown outlet", [3]string{FileTimeline, "via: paper", "via: radio"},
+			FileTimeline, 5, `via unknown outlet id "radio"`},
+		{"unknown related option", [3]string{FileOptions, "    evidence:", "    related: [tanks]\n    evidence:"},
+			FileOptions, 2, `related names unknown option "tanks"`},
+		{"quote not verbatim", [3]string{FilePositions, "help Ukraine on the ground.", "help Ukraine in the air."},
+			FilePositions, 7, "quote not found verbatim in source \"src\""},
+		{"alias claimed twice", [3]string{FileActors, "aliases: [Bob]", "aliases: [Bob, alice]"},
+			FileActors, 13, `alias "alice" of actor "bob" is already claimed by actor "alice" (actors.yaml:2)`},
+		{"alias claimed by an option", [3]string{FileOptions, "aliases: [soldiers]", "aliases: [soldiers, Bob Jones]"},
+			FileOptions, 2, `alias "Bob Jones" of option "troops" is already claimed by actor "bob"`},
+		{"actor without evidence", [3]string{FileActors, "    summary: Rejects it.\n    evidence:\n      - source: src\n        basis: report\n        by: bob\n        quote: \"Bob rejects it.\"\n", "    summary: Rejects it.\n"},
+			FileActors, 13, `actor "bob" has no evidence`},
+		{"position without evidence", [3]string{FilePositions, "    evidence:\n      - source: src\n        basis: quote\n        by: alice\n        quote: \"we will help Ukraine on the ground.\"\n", ""},
+			FilePositions, 2, `has no evidence`},
+		{"evidence without quote", [3]string{FileOptions, `        quote: "help Ukraine on the ground"`, ""},
+			FileOptions, 8, "evidence has no quote"},
+		{"quote without speaker", [3]string{FileOverview, "      by: alice\n", ""},
+			FileOverview, 4, `basis "quote" must say whose words they are`},
+		{"bad basis", [3]string{FileActors, "basis: report", "basis: rumour"},
+			FileActors, 20, `basis "rumour"`},
+		{"bad stance", [3]string{FilePositions, "stance: supports", "stance: likes"},
+			FilePositions, 2, `stance "likes" must be one of`},
+		{"unknown field", [3]string{FileOptions, "summary: Soldiers", "summery: Soldiers"},
+			FileOptions, 2, `unknown field "summery"`},
+		{"duplicate id", [3]string{FileActors, "  - id: bob", "  - id: alice"},
+			FileActors, 13, `actor id "alice" is used twice`},
+		{"bad date", [3]string{FileTimeline, "date: 2025-08-18", "date: 18 August"},
+			FileTimeline, 2, `date "18 August" is not YYYY-MM-DD`},
+		{"missing source text", [3]string{FileSources, "file: src.txt", "file: gone.txt"},
+			FileSources, 2, `cannot read its text "gone.txt"`},
+		{"yaml syntax", [3]string{FileOptions, "summary: Soldiers on the ground.", "summary: Soldiers: on the ground."},
+			FileOptions, 6, "mapping values are not allowed"},
+		{"wrong yaml type", [3]string{FileActors, "aliases: [Bob]", "aliases: {Bob: 1}"},
+			FileActors, 17, "cannot unmarshal"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load(fixtureFS(t, c.edit))
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("want a *ValidationError, got %v", err)
+			}
+			for _, p := range ve.Problems {
+				if p.File == c.file && p.Line == c.line && strings.Contains(p.Msg, c.msg) {
+					return
+				}
+			}
+			t.Fatalf("want %s:%d: …%s…; got:\n%v", c.file, c.line, c.msg, err)
+		})
+	}
+}
+
+func TestValidationReportsEveryProblem(t *testing.T) {
+	_, err := Load(fixtureFS(t,
+		[3]string{FilePositions, "actor: alice", "actor: carol"},
+		[3]string{FileTimeline, "The paper reported", "The radio reported"},
+		[3]string{FileActors, "aliases: [Bob]", "aliases: [Bob, Alice]"},
+	))
+	var ve *ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) != 3 {
+		t.Fatalf("want 3 problems, got %v", err)
+	}
+	for _, p := range ve.Problems {
+		if !strings.Contains(err.Error(), p.String()) {
+			t.Errorf("error text lacks %q", p.String())
+		}
+	}
+}
+
+func TestLoadDir(t *testing.T) {
+	dir := t.TempDir()
+	err := fs.WalkDir(Embedded(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			if d != nil && d.IsDir() {
+				return os.MkdirAll(filepath.Join(dir, path), 0o755)
+			}
+			return err
+		}
+		data, err := fs.ReadFile(Embedded(), path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, path), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadDir(dir); err != nil {
+		t.Fatalf("copy of the embedded briefing: %v", err)
+	}
+	if _, err := LoadDir(filepath.Join(dir, "missing")); err == nil {
+		t.Fatal("want an error for a missing directory")
+	}
+	if _, err := LoadDir(filepath.Join(dir, FileActors)); err == nil {
+		t.Fatal("want an error for a file given as a directory")
+	}
+}
