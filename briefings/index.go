@@ -27,20 +27,15 @@ type index struct {
 	phrases   map[string]entityRef // name key → entity
 	maxPhrase int                  // longest name key, in words
 	vocab     []string             // every word of every name key, for typo correction
+	byLen     map[int][]string     // vocab by word length in bytes
 	vocabSet  map[string]bool
 	// nameWords maps a word of a name to the entities whose names contain
 	// it, for explicit lookups by part of a name ("actor kaja").
 	nameWords map[string][]entityRef
-	names     []nameEntry // every name and alias, for suggestions
 
 	docs []doc
 	df   map[string]int
 	avg  float64
-}
-
-type nameEntry struct {
-	ref   entityRef
-	words []string
 }
 
 // doc is one searchable passage: a sentence of a source, or an item of the
@@ -70,7 +65,6 @@ func buildIndex(b *Briefing) *index {
 			}
 			ix.phrases[strings.Join(st, " ")] = ref
 			ix.maxPhrase = max(ix.maxPhrase, len(st))
-			ix.names = append(ix.names, nameEntry{ref: ref, words: st})
 			for _, w := range st {
 				if !ix.vocabSet[w] {
 					ix.vocabSet[w] = true
@@ -92,6 +86,10 @@ func buildIndex(b *Briefing) *index {
 		addNames(entityRef{EntityOutlet, o.ID}, append([]string{o.ID, o.Name}, o.Aliases...))
 	}
 	sort.Strings(ix.vocab)
+	ix.byLen = map[int][]string{}
+	for _, w := range ix.vocab {
+		ix.byLen[len(w)] = append(ix.byLen[len(w)], w)
+	}
 
 	// Searchable passages: the briefing's own items first, then every
 	// sentence of every source.
@@ -222,7 +220,7 @@ func (ix *index) correct(w string) string {
 		return ""
 	}
 	best, bestD, tie := "", limit+1, false
-	for _, v := range ix.vocab {
+	for _, v := range ix.near(len(w), limit) {
 		if len(v) < 4 {
 			continue
 		}
@@ -242,6 +240,19 @@ func (ix *index) correct(w string) string {
 	return best
 }
 
+// near returns the vocabulary words whose length is within d of n, in
+// length order then alphabetical order.
+func (ix *index) near(n, d int) []string {
+	if d == 0 {
+		return ix.byLen[n]
+	}
+	var out []string
+	for l := max(1, n-d); l <= n+d; l++ {
+		out = append(out, ix.byLen[l]...)
+	}
+	return out
+}
+
 // shareName reports whether two name words occur in a common entity's names.
 func (ix *index) shareName(a, b string) bool {
 	for _, r := range ix.nameWords[a] {
@@ -256,6 +267,11 @@ func (ix *index) shareName(a, b string) bool {
 // name first, reading typos as the closest known name. It also returns the
 // question's words that named nothing.
 func (ix *index) mentions(toks []token) (found []mention, rest []token) {
+	return ix.mentionsFixed(toks, ix.fix(toks))
+}
+
+// fix returns each token's stem, or the known name word it is a typo of.
+func (ix *index) fix(toks []token) []string {
 	fixed := make([]string, len(toks))
 	for i, t := range toks {
 		if c := ix.correct(t.stem); c != "" {
@@ -264,6 +280,10 @@ func (ix *index) mentions(toks []token) (found []mention, rest []token) {
 			fixed[i] = t.stem
 		}
 	}
+	return fixed
+}
+
+func (ix *index) mentionsFixed(toks []token, fixed []string) (found []mention, rest []token) {
 	for i := 0; i < len(toks); {
 		matched := false
 		for n := min(ix.maxPhrase, len(toks)-i); n >= 1; n-- {
@@ -295,12 +315,11 @@ func (ix *index) mentions(toks []token) (found []mention, rest []token) {
 }
 
 // byWords finds the entities of the given kind whose names contain every
-// one of the words (after typo correction): "kaja" finds Kaja Kallas.
-func (ix *index) byWords(toks []token, kind EntityKind) []entityRef {
+// one of the (typo-corrected) words: "kaja" finds Kaja Kallas.
+func (ix *index) byWords(fixed []string, kind EntityKind) []entityRef {
 	var cands []entityRef
-	for i, t := range toks {
-		w := ix.correct(t.stem)
-		if w == "" {
+	for i, w := range fixed {
+		if !ix.vocabSet[w] {
 			return nil
 		}
 		var these []entityRef
@@ -325,31 +344,42 @@ func (ix *index) suggest(toks []token, n int, kinds ...EntityKind) []entityRef {
 		ref   entityRef
 		score float64
 	}
+	// A suggestion needs a score of at least minScore: a prefix of a name
+	// word (or a name word that is its prefix), or at most
+	// (1-minScore)·length edits away from one.
+	const minScore = 0.65
 	best := map[entityRef]float64{}
-	for _, ne := range ix.names {
-		if !slices.Contains(kinds, ne.ref.kind) {
+	consider := func(w string, score float64) {
+		for _, r := range ix.nameWords[w] {
+			if slices.Contains(kinds, r.kind) && score > best[r] {
+				best[r] = score
+			}
+		}
+	}
+	for _, t := range toks {
+		n := len(t.stem)
+		if n < 4 {
 			continue
 		}
-		for _, t := range toks {
-			for _, w := range ne.words {
-				lim := max(len(w), len(t.stem)) / 2
-				d := editDistance(t.stem, w, lim)
-				if d > lim || len(w) < 4 || len(t.stem) < 4 {
-					continue
-				}
-				s := 1 - float64(d)/float64(max(len(w), len(t.stem)))
-				if strings.HasPrefix(w, t.stem) || strings.HasPrefix(t.stem, w) {
-					s = max(s, 0.75)
-				}
-				if s > best[ne.ref] {
-					best[ne.ref] = s
-				}
+		for _, w := range ix.vocab {
+			if len(w) >= 4 && (strings.HasPrefix(w, t.stem) || strings.HasPrefix(t.stem, w)) {
+				consider(w, 0.75)
+			}
+		}
+		for _, w := range ix.near(n, int(float64(n)*(1-minScore)/minScore)) {
+			m := max(len(w), n)
+			lim := int(float64(m) * (1 - minScore))
+			if len(w) < 4 || lim == 0 {
+				continue
+			}
+			if d := editDistance(t.stem, w, lim); d <= lim {
+				consider(w, 1-float64(d)/float64(m))
 			}
 		}
 	}
 	var out []scored
 	for r, s := range best {
-		if s >= 0.65 {
+		if s >= minScore {
 			out = append(out, scored{r, s})
 		}
 	}

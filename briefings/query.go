@@ -334,13 +334,14 @@ func (b *Briefing) resolve(name string, kind EntityKind) (entityRef, string, boo
 		return entityRef{}, "", false
 	}
 	ix := b.index
-	found, _ := ix.mentions(toks)
+	fixed := ix.fix(toks)
+	found, _ := ix.mentionsFixed(toks, fixed)
 	for _, m := range found {
 		if m.ref.kind == kind {
 			return m.ref, b.typoNote(m), true
 		}
 	}
-	if refs := ix.byWords(toks, kind); len(refs) == 1 {
+	if refs := ix.byWords(fixed, kind); len(refs) == 1 {
 		return refs[0], "", true
 	}
 	return entityRef{}, "", false

@@ -155,6 +155,9 @@ func editDistance(a, b string, limit int) int {
 	if a == b {
 		return 0
 	}
+	if d := len(a) - len(b); (d > limit || -d > limit) && isASCII(a) && isASCII(b) {
+		return limit + 1
+	}
 	if isASCII(a) && isASCII(b) {
 		return osa([]byte(a), []byte(b), limit)
 	}
