@@ -2,7 +2,6 @@ package briefings
 
 import (
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -230,20 +229,7 @@ func TestValidationReportsEveryProblem(t *testing.T) {
 
 func TestLoadDir(t *testing.T) {
 	dir := t.TempDir()
-	err := fs.WalkDir(Embedded(), ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			if d != nil && d.IsDir() {
-				return os.MkdirAll(filepath.Join(dir, path), 0o755)
-			}
-			return err
-		}
-		data, err := fs.ReadFile(Embedded(), path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, path), data, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dir, Embedded()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := LoadDir(dir); err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,29 +33,18 @@ func runWith(t *testing.T, stdin string, vars map[string]string, args ...string)
 func copyBriefing(t *testing.T, edits ...[3]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	err := fs.WalkDir(briefings.Embedded(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, p), 0o755)
-		}
-		data, err := fs.ReadFile(briefings.Embedded(), p)
-		if err != nil {
-			return err
-		}
-		for _, e := range edits {
-			if e[0] == p {
-				if !bytes.Contains(data, []byte(e[1])) {
-					t.Fatalf("%q not in %s", e[1], p)
-				}
-				data = bytes.Replace(data, []byte(e[1]), []byte(e[2]), 1)
-			}
-		}
-		return os.WriteFile(filepath.Join(dir, p), data, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dir, briefings.Embedded()); err != nil {
 		t.Fatal(err)
+	}
+	for _, e := range edits {
+		path := filepath.Join(dir, e[0])
+		data, err := os.ReadFile(path)
+		if err != nil || !bytes.Contains(data, []byte(e[1])) {
+			t.Fatalf("%q not in %s (%v)", e[1], e[0], err)
+		}
+		if err := os.WriteFile(path, bytes.Replace(data, []byte(e[1]), []byte(e[2]), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return dir
 }
