@@ -28,6 +28,7 @@ type Adapter interface {
 // use, and its briefing can be replaced while it serves.
 type Bot struct {
 	briefing atomic.Pointer[briefings.Briefing]
+	gen      atomic.Uint64
 	now      func() time.Time
 	log      *slog.Logger
 }
@@ -56,7 +57,14 @@ func (b *Bot) Briefing() *briefings.Briefing { return b.briefing.Load() }
 
 // SetBriefing replaces the briefing; answers already being composed finish
 // with the old one.
-func (b *Bot) SetBriefing(br *briefings.Briefing) { b.briefing.Store(br) }
+func (b *Bot) SetBriefing(br *briefings.Briefing) {
+	b.briefing.Store(br)
+	b.gen.Add(1)
+}
+
+// Generation counts briefing replacements, so adapters can drop answers
+// they cached from an older briefing.
+func (b *Bot) Generation() uint64 { return b.gen.Load() }
 
 // Answer parses the text and answers it. It never fails: every input gets
 // an answer or a clear message.

@@ -1,0 +1,251 @@
+// Package slack is briefbot's Slack adapter, built on github.com/slack-go/slack:
+// /guarantees over Socket Mode or signed HTTP requests, answered in Block Kit,
+// a "Share in channel" button, and app mentions answered in their thread.
+package slack
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/briefbot/briefbot/bot"
+	"github.com/briefbot/briefbot/briefings"
+)
+
+// Slack's Block Kit limits, and the budget we keep to.
+const (
+	MaxBlocks      = 50
+	MaxSectionText = 3000
+	MaxHeaderText  = 150
+	MaxContextText = 3000
+	// MaxMessageText is our budget for all the text in one message's
+	// blocks: Slack refuses block payloads near 13,000 characters
+	// (msg_blocks_too_long), so we stay well under.
+	MaxMessageText = 11000
+	// MaxButtonValue is the longest value a button may carry.
+	MaxButtonValue = 2000
+)
+
+// ShareActionID identifies the "Share in channel" button.
+const ShareActionID = "briefbot_share"
+
+// Message is a rendered answer: blocks plus the plain fallback text Slack
+// shows in notifications.
+type Message struct {
+	Text   string
+	Blocks []slack.Block
+}
+
+// RenderOptions say how an answer is rendered.
+type RenderOptions struct {
+	// ShareQuery, when set, adds a "Share in channel" button that answers
+	// this query again for everyone.
+	ShareQuery string
+	// Footer is an extra context line ("Shared by …").
+	Footer string
+}
+
+// Render renders an answer as Block Kit within Slack's limits: a header,
+// sections (quotes set off as quotes), a context line with the sources,
+// and the optional share button. An answer too long for one message is
+// shortened with a pointer to the fuller command instead of failing. All
+// text is escaped, so nothing in it can mention or ping anyone.
+func Render(a briefings.Answer, opt RenderOptions) Message {
+	r := renderer{budget: MaxMessageText}
+	title := cut(a.Title, MaxHeaderText)
+	r.add(slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, title, false, false)), len(title))
+
+	// Reserve room for what always comes last.
+	tail := r.tailBlocks(a, opt)
+	tailLen := 0
+	for _, t := range tail {
+		tailLen += t.n
+	}
+	r.budget -= tailLen
+	r.maxBlocks = MaxBlocks - len(tail)
+
+	if len(a.Notes) > 0 {
+		r.context(strings.Join(escapeAll(a.Notes), " "))
+	}
+	if a.Intro != "" {
+		r.section(escape(a.Intro))
+	}
+	shortened := false
+	for _, s := range a.Sections {
+		if !r.section(sectionText(s)) {
+			shortened = true
+			break
+		}
+	}
+	r.budget += tailLen
+	r.maxBlocks = MaxBlocks
+	if shortened {
+		more := "The full answer is longer than a Slack message allows."
+		if len(a.Next) > 0 {
+			more += " Narrow it down, for example with `" + escape(bot.SlashCommand+" "+a.Next[0]) + "`."
+		}
+		r.force(slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, more, false, false)), len(more))
+	}
+	for _, t := range tail {
+		r.force(t.b, t.n)
+	}
+	return Message{Text: fallback(a), Blocks: r.blocks}
+}
+
+type sized struct {
+	b slack.Block
+	n int
+}
+
+type renderer struct {
+	blocks    []slack.Block
+	budget    int
+	maxBlocks int
+}
+
+func (r *renderer) add(b slack.Block, n int) { r.blocks = append(r.blocks, b); r.budget -= n }
+
+// force adds a block that must be there (the reserved tail).
+func (r *renderer) force(b slack.Block, n int) { r.add(b, n) }
+
+// section adds mrkdwn text as one or more section blocks, splitting at
+// line ends to respect the per-section limit. It reports false when the
+// text does not fit the message.
+func (r *renderer) section(text string) bool {
+	for text != "" {
+		chunk := text
+		if len(chunk) > MaxSectionText {
+			chunk = splitAt(text, MaxSectionText)
+		}
+		if len(r.blocks) >= r.maxBlocks || len(chunk) > r.budget {
+			return false
+		}
+		r.add(slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, chunk, false, false), nil, nil), len(chunk))
+		text = strings.TrimLeft(text[len(chunk):], "\n")
+	}
+	return true
+}
+
+func (r *renderer) context(text string) {
+	text = cut(text, MaxContextText)
+	if len(r.blocks) < r.maxBlocks && len(text) <= r.budget {
+		r.add(slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, false)), len(text))
+	}
+}
+
+// tailBlocks are the sources line and the share button.
+func (r *renderer) tailBlocks(a briefings.Answer, opt RenderOptions) []sized {
+	var out []sized
+	if len(a.Sources) > 0 {
+		var parts []string
+		for _, s := range a.Sources {
+			label := s.Outlet
+			if s.Date != "" {
+				label += ", " + s.Date
+			}
+			label = escape(label + ": " + s.Title)
+			if s.URL != "" && safeURL(s.URL) {
+				label = "<" + s.URL + "|" + strings.ReplaceAll(label, "|", "¦") + ">"
+			}
+			parts = append(parts, label)
+		}
+		text := cut("*Sources:* "+strings.Join(parts, " · "), MaxContextText)
+		out = append(out, sized{slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, false)), len(text)})
+	}
+	if opt.Footer != "" {
+		text := cut(escape(opt.Footer), MaxContextText)
+		out = append(out, sized{slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, false)), len(text)})
+	}
+	if opt.ShareQuery != "" && len(opt.ShareQuery) <= MaxButtonValue {
+		btn := slack.NewButtonBlockElement(ShareActionID, opt.ShareQuery,
+			slack.NewTextBlockObject(slack.PlainTextType, "Share in channel", false, false))
+		out = append(out, sized{slack.NewActionBlock("briefbot_actions", btn), len("Share in channel")})
+	}
+	return out
+}
+
+// sectionText renders one section of an answer as mrkdwn.
+func sectionText(s briefings.Section) string {
+	var b strings.Builder
+	if s.Heading != "" {
+		b.WriteString("*" + escape(s.Heading) + "*\n")
+	}
+	if s.Text != "" {
+		b.WriteString(escape(s.Text) + "\n")
+	}
+	for _, f := range s.Fields {
+		b.WriteString("*" + escape(f.Label) + ":* " + escape(f.Value) + "\n")
+	}
+	for _, it := range s.Items {
+		b.WriteString("• " + escape(it.Text))
+		if len(it.Sources) > 0 {
+			b.WriteString(" _[" + escape(strings.Join(it.Sources, ", ")) + "]_")
+		}
+		b.WriteByte('\n')
+	}
+	for _, q := range s.Quotes {
+		b.WriteString("> " + escape(quoted(q.Text)) + "\n> — _" + escape(q.Attribution) + "_\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// fallback is the notification text: the title, escaped.
+func fallback(a briefings.Answer) string { return cut(escape(a.Title), MaxHeaderText) }
+
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// escape makes text safe for mrkdwn: Slack's control sequences (<!channel>,
+// <@U…>, links) all start with "<", so escaping &, < and > means nothing a
+// user or an editor typed can ping anyone.
+func escape(s string) string {
+	if !strings.ContainsAny(s, "&<>") {
+		return s
+	}
+	return escaper.Replace(s)
+}
+
+func escapeAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = escape(s)
+	}
+	return out
+}
+
+func quoted(s string) string {
+	if strings.HasPrefix(s, `"`) || strings.HasPrefix(s, "“") {
+		return s
+	}
+	return "“" + s + "”"
+}
+
+// safeURL accepts only plain http(s) links without characters that would
+// break Slack's <url|label> syntax.
+func safeURL(u string) bool {
+	return (strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) && !strings.ContainsAny(u, "<>| \n")
+}
+
+// cut shortens s to at most n bytes on a rune boundary, marking the cut.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n - len("…")
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}
+
+// splitAt returns the longest prefix of s of at most n bytes that ends at a
+// line break (or, failing that, a rune boundary).
+func splitAt(s string, n int) string {
+	if i := strings.LastIndexByte(s[:n], '\n'); i > 0 {
+		return s[:i]
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

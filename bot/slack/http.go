@@ -1,0 +1,128 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// MaxBodyBytes is the largest request body accepted; larger ones get 413.
+const MaxBodyBytes = 64 << 10
+
+// Routes returns the HTTP-mode endpoints: POST /slack/commands,
+// /slack/interactions and /slack/events. Every request is verified before
+// anything else; anything unsigned, badly signed or stale gets 401.
+func (a *Adapter) Routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /slack/commands", a.verified(a.serveCommand))
+	mux.HandleFunc("POST /slack/interactions", a.verified(a.serveInteraction))
+	mux.HandleFunc("POST /slack/events", a.verified(a.serveEvent))
+	return mux
+}
+
+// verified reads the body (at most MaxBodyBytes), checks the signature,
+// and only then calls next with the body.
+func (a *Adapter) verified(next func(http.ResponseWriter, *http.Request, []byte)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if a.verifier == nil {
+			http.Error(w, "HTTP mode is not configured (no signing secret)", http.StatusNotFound)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				a.log.Warn("request body too large", "path", r.URL.Path, "limit", MaxBodyBytes)
+				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			http.Error(w, "cannot read request", http.StatusBadRequest)
+			return
+		}
+		if err := a.verifier.Verify(r.Header, body); err != nil {
+			a.log.Warn("rejected unverified request", "path", r.URL.Path, "remote", r.RemoteAddr, "reason", err.Error())
+			http.Error(w, "invalid request signature", http.StatusUnauthorized)
+			return
+		}
+		next(w, r, body)
+	}
+}
+
+func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "malformed form body", http.StatusBadRequest)
+		return
+	}
+	resp := a.commandResponse(r.Context(), form.Get("text"))
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(resp)
+}
+
+func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "malformed form body", http.StatusBadRequest)
+		return
+	}
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
+		http.Error(w, "malformed interaction payload", http.StatusBadRequest)
+		return
+	}
+	// Ack at once; the shared answer goes out through response_url.
+	w.WriteHeader(http.StatusOK)
+	if cb.Type == slack.InteractionTypeBlockActions && isShare(cb) {
+		a.background("sharing answer", func(ctx context.Context) error { return a.share(ctx, cb) })
+	}
+}
+
+func isShare(cb slack.InteractionCallback) bool {
+	for _, act := range cb.ActionCallback.BlockActions {
+		if act.ActionID == ShareActionID {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		http.Error(w, "malformed event", http.StatusBadRequest)
+		return
+	}
+	switch ev.Type {
+	case slackevents.URLVerification:
+		var ch slackevents.ChallengeResponse
+		if err := json.Unmarshal(body, &ch); err != nil {
+			http.Error(w, "malformed challenge", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, ch.Challenge)
+	case slackevents.CallbackEvent:
+		w.WriteHeader(http.StatusOK) // ack first: Slack retries anything slower than 3 s
+		a.dispatchEvent(ev)
+	default:
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// dispatchEvent handles an Events API callback once, however often Slack
+// delivers it (retries carry the same event_id).
+func (a *Adapter) dispatchEvent(ev slackevents.EventsAPIEvent) {
+	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if !ok || !a.seen.first(cb.EventID, a.cfg.Now()) {
+		return
+	}
+	if m, ok := ev.InnerEvent.Data.(*slackevents.AppMentionEvent); ok {
+		a.background("answering app mention", func(ctx context.Context) error { return a.mention(ctx, m) })
+	}
+}

@@ -1,0 +1,83 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// RunSocketMode connects over Socket Mode and serves until ctx is done:
+// slash commands are answered in their ack, share buttons and app mentions
+// are acked and answered through the Web API. slack-go reconnects on its
+// own when the connection drops.
+func (a *Adapter) RunSocketMode(ctx context.Context) error {
+	if a.cfg.AppToken == "" {
+		return errors.New("slack: Socket Mode needs SLACK_APP_TOKEN")
+	}
+	client := socketmode.New(a.api)
+	errc := make(chan error, 1)
+	go func() { errc <- client.RunContext(ctx) }()
+	for {
+		select {
+		case <-ctx.Done():
+			a.wg.Wait()
+			return nil
+		case err := <-errc:
+			a.wg.Wait()
+			if err == nil || errors.Is(err, context.Canceled) {
+				return nil
+			}
+			return fmt.Errorf("slack socket mode: %w", err)
+		case evt, ok := <-client.Events:
+			if !ok {
+				return nil
+			}
+			a.handleSocketEvent(ctx, client, evt)
+		}
+	}
+}
+
+func (a *Adapter) handleSocketEvent(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeConnecting:
+		a.log.Info("connecting to Slack over Socket Mode")
+	case socketmode.EventTypeConnected:
+		a.log.Info("connected to Slack over Socket Mode")
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
+		a.log.Error("Socket Mode connection problem", "event", string(evt.Type))
+	case socketmode.EventTypeSlashCommand:
+		cmd, ok := evt.Data.(slack.SlashCommand)
+		if !ok || evt.Request == nil {
+			return
+		}
+		// The ack carries the answer, as an HTTP response would.
+		if err := client.AckCtx(ctx, evt.Request.EnvelopeID, json.RawMessage(a.commandResponse(ctx, cmd.Text))); err != nil {
+			a.log.Error("acking slash command", "err", err)
+		}
+	case socketmode.EventTypeInteractive:
+		cb, ok := evt.Data.(slack.InteractionCallback)
+		if evt.Request != nil {
+			if err := client.AckCtx(ctx, evt.Request.EnvelopeID, nil); err != nil {
+				a.log.Error("acking interaction", "err", err)
+			}
+		}
+		if ok && cb.Type == slack.InteractionTypeBlockActions && isShare(cb) {
+			a.background("sharing answer", func(ctx context.Context) error { return a.share(ctx, cb) })
+		}
+	case socketmode.EventTypeEventsAPI:
+		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
+		if evt.Request != nil {
+			if err := client.AckCtx(ctx, evt.Request.EnvelopeID, nil); err != nil {
+				a.log.Error("acking event", "err", err)
+			}
+		}
+		if ok && ev.Type == slackevents.CallbackEvent {
+			a.dispatchEvent(ev)
+		}
+	}
+}
