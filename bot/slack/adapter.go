@@ -124,8 +124,8 @@ func (a *Adapter) commandResponse(ctx context.Context, text string) []byte {
 	}
 	msg := Render(ans, opt)
 	body, err := json.Marshal(struct {
-		ResponseType string      `json:"response_type"`
-		Text         string      `json:"text"`
+		ResponseType string       `json:"response_type"`
+		Text         string       `json:"text"`
 		Blocks       slack.Blocks `json:"blocks"`
 	}{a.cfg.ResponseType, msg.Text, slack.Blocks{BlockSet: msg.Blocks}})
 	if err != nil { // only if a block type cannot marshal: a programming error
