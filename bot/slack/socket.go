@@ -49,7 +49,7 @@ func (a *Adapter) handleSocketEvent(ctx context.Context, client *socketmode.Clie
 	case socketmode.EventTypeConnected:
 		a.log.Info("connected to Slack over Socket Mode")
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
-		a.log.Error("Socket Mode connection problem", "event", string(evt.Type))
+		a.log.Error("Socket Mode connection problem", "event", string(evt.Type), "detail", fmt.Sprint(evt.Data))
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := evt.Data.(slack.SlashCommand)
 		if !ok || evt.Request == nil {

@@ -1,0 +1,156 @@
+package slack
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// fakeSlack behaves like Slack's side of the wire for our adapter: the Web
+// API (chat.postMessage, apps.connections.open) with Slack's JSON bodies,
+// status codes and 429s with Retry-After; response_url webhooks; and a
+// Socket Mode websocket that says hello, pushes envelopes and collects acks.
+type fakeSlack struct {
+	t   *testing.T
+	srv *httptest.Server
+
+	mu          sync.Mutex
+	posts       []url.Values      // chat.postMessage calls, form-encoded as slack-go sends them
+	webhooks    []json.RawMessage // response_url posts
+	rateLimited int               // answer this many chat.postMessage calls with 429
+	serverError int               // then this many with 500
+
+	envelopes chan any             // pushed to the Socket Mode client
+	acks      chan json.RawMessage // acks read back
+}
+
+func newFakeSlack(t *testing.T) *fakeSlack {
+	f := &fakeSlack{t: t, envelopes: make(chan any, 16), acks: make(chan json.RawMessage, 16)}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/chat.postMessage", f.postMessage)
+	mux.HandleFunc("POST /api/apps.connections.open", f.connectionsOpen)
+	mux.HandleFunc("POST /response/", f.webhook)
+	mux.HandleFunc("GET /ws", f.websocket)
+	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), 400)
+		return
+	}
+	// Slack takes the token as a bearer header or a form field.
+	if r.Header.Get("Authorization") != "Bearer xoxb-test" && r.PostForm.Get("token") != "xoxb-test" {
+		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "invalid_auth"})
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.rateLimited > 0 {
+		f.rateLimited--
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusTooManyRequests)
+		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "ratelimited"})
+		return
+	}
+	if f.serverError > 0 {
+		f.serverError--
+		http.Error(w, `{"ok":false,"error":"internal_error"}`, http.StatusInternalServerError)
+		return
+	}
+	f.posts = append(f.posts, r.PostForm)
+	json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": r.PostForm.Get("channel"), "ts": "1700000000.000200"})
+}
+
+func (f *fakeSlack) connectionsOpen(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Authorization") != "Bearer xapp-test" {
+		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "invalid_auth"})
+		return
+	}
+	json.NewEncoder(w).Encode(map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/ws"})
+}
+
+func (f *fakeSlack) webhook(w http.ResponseWriter, r *http.Request) {
+	var m json.RawMessage
+	if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
+		http.Error(w, "invalid_payload", 400)
+		return
+	}
+	f.mu.Lock()
+	f.webhooks = append(f.webhooks, m)
+	f.mu.Unlock()
+	w.Write([]byte("ok"))
+}
+
+func (f *fakeSlack) websocket(w http.ResponseWriter, r *http.Request) {
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }} // slack-go sends Slack's own Origin
+	c, err := up.Upgrade(w, r, nil)
+	if err != nil {
+		f.t.Logf("fake websocket: %v (%s %s)", err, r.Method, r.URL)
+		return
+	}
+	defer c.Close()
+	c.WriteJSON(map[string]any{"type": "hello", "num_connections": 1,
+		"connection_info": map[string]any{"app_id": "A123"}, "debug_info": map[string]any{"host": "fake"}})
+	go func() {
+		for {
+			_, msg, err := c.ReadMessage()
+			if err != nil {
+				return
+			}
+			f.acks <- msg
+		}
+	}()
+	for {
+		select {
+		case env := <-f.envelopes:
+			if err := c.WriteJSON(env); err != nil {
+				return
+			}
+		case <-r.Context().Done():
+			return
+		}
+	}
+}
+
+func (f *fakeSlack) snapshot() ([]url.Values, []json.RawMessage) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]url.Values(nil), f.posts...), append([]json.RawMessage(nil), f.webhooks...)
+}
+
+// waitFor polls until cond holds or the deadline passes.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// signed builds a request signed for real with secret at time ts.
+func signed(t *testing.T, url, secret string, ts time.Time, contentType, body string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sts := strconv.FormatInt(ts.Unix(), 10)
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("X-Slack-Request-Timestamp", sts)
+	req.Header.Set("X-Slack-Signature", Sign(secret, sts, []byte(body)))
+	return req
+}
