@@ -17,6 +17,9 @@ type Config struct {
 	// LogLevel is the minimum level logged (BRIEFBOT_LOG_LEVEL: debug,
 	// info, warn, error; default info).
 	LogLevel slog.Level
+	// HTTPAddr is where the HTTP server listens when a platform needs it
+	// (BRIEFBOT_HTTP_ADDR, default ":8080").
+	HTTPAddr string
 	Slack    Slack
 	Discord  Discord
 }
@@ -26,6 +29,10 @@ type Slack struct {
 	BotToken      string // SLACK_BOT_TOKEN
 	AppToken      string // SLACK_APP_TOKEN (Socket Mode)
 	SigningSecret string // SLACK_SIGNING_SECRET (HTTP mode)
+	APIURL        string // SLACK_API_URL (default: Slack's own)
+	// ResponseType is how /guarantees answers: "ephemeral" (default, with a
+	// Share button) or "in_channel" (BRIEFBOT_SLACK_RESPONSE).
+	ResponseType string
 }
 
 // Discord holds the Discord credentials.
@@ -53,7 +60,10 @@ func (c Config) ChatConfigured() bool { return c.Slack.Configured() || c.Discord
 func FromEnv(getenv func(string) string) (Config, error) {
 	c := Config{
 		BriefingDir: strings.TrimSpace(getenv("BRIEFBOT_BRIEFING")),
+		HTTPAddr:    strings.TrimSpace(getenv("BRIEFBOT_HTTP_ADDR")),
 		Slack: Slack{
+			APIURL:        strings.TrimSpace(getenv("SLACK_API_URL")),
+			ResponseType:  strings.TrimSpace(getenv("BRIEFBOT_SLACK_RESPONSE")),
 			BotToken:      strings.TrimSpace(getenv("SLACK_BOT_TOKEN")),
 			AppToken:      strings.TrimSpace(getenv("SLACK_APP_TOKEN")),
 			SigningSecret: strings.TrimSpace(getenv("SLACK_SIGNING_SECRET")),
@@ -64,7 +74,19 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			PublicKey: strings.TrimSpace(getenv("DISCORD_PUBLIC_KEY")),
 		},
 	}
+	if c.HTTPAddr == "" {
+		c.HTTPAddr = ":8080"
+	}
+	if c.Slack.ResponseType == "" {
+		c.Slack.ResponseType = "ephemeral"
+	}
 	var errs []error
+	if c.Slack.ResponseType != "ephemeral" && c.Slack.ResponseType != "in_channel" {
+		errs = append(errs, fmt.Errorf("BRIEFBOT_SLACK_RESPONSE: %q: use ephemeral or in_channel", c.Slack.ResponseType))
+	}
+	if u := c.Slack.APIURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+		errs = append(errs, errors.New("SLACK_API_URL: must start with http:// or https://"))
+	}
 	if lvl := strings.TrimSpace(getenv("BRIEFBOT_LOG_LEVEL")); lvl != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
 			errs = append(errs, fmt.Errorf("BRIEFBOT_LOG_LEVEL: %q is not a level: use debug, info, warn or error", lvl))
@@ -77,4 +99,19 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		errs = append(errs, errors.New("SLACK_BOT_TOKEN: a bot token starts with xoxb-"))
 	}
 	return c, errors.Join(errs...)
+}
+
+// ValidateServe checks what `briefbot serve` needs beyond well-formed
+// values: a complete set of credentials for each platform that has any.
+func (c Config) ValidateServe() error {
+	var errs []error
+	if s := c.Slack; s.Configured() {
+		if s.BotToken == "" {
+			errs = append(errs, errors.New("slack: SLACK_BOT_TOKEN is required (the xoxb- token from OAuth & Permissions)"))
+		}
+		if s.SigningSecret == "" && s.AppToken == "" {
+			errs = append(errs, errors.New("slack: SLACK_SIGNING_SECRET is required for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode"))
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -17,14 +17,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/briefbot/briefbot/bot"
 	"github.com/briefbot/briefbot/bot/console"
 	"github.com/briefbot/briefbot/bot/plain"
+	slackbot "github.com/briefbot/briefbot/bot/slack"
 	"github.com/briefbot/briefbot/briefings"
 	"github.com/briefbot/briefbot/config"
 )
@@ -193,23 +197,98 @@ func serve(ctx context.Context, cfg config.Config, args []string, e env, log *sl
 	if _, code, ok := subFlags("serve", &cfg, args, e, nil); !ok {
 		return code
 	}
+	if err := cfg.ValidateServe(); err != nil {
+		fmt.Fprintf(e.stderr, "briefbot: configuration:\n  %s\n", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+		return 2
+	}
 	b, err := loadBriefing(cfg)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "briefbot: %v\n", err)
 		return 1
 	}
-	if cfg.ChatConfigured() {
-		// The Slack and Discord adapters arrive in their own issues; until
-		// then, say so plainly rather than pretend to connect.
-		log.Warn("chat credentials are set, but this build has no Slack or Discord adapter yet; running the console")
+	bt := bot.New(b, bot.WithLogger(log))
+	if !cfg.ChatConfigured() {
+		var adapter bot.Adapter = console.New(e.stdin, e.stdout, e.interactive)
+		log.Debug("starting", "adapter", adapter.Name(), "sources", len(b.Sources), "actors", len(b.Actors), "options", len(b.Options))
+		if err := adapter.Run(ctx, bt); err != nil {
+			log.Error("adapter stopped", "adapter", adapter.Name(), "err", err)
+			return 1
+		}
+		return 0
 	}
-	var adapter bot.Adapter = console.New(e.stdin, e.stdout, e.interactive)
-	log.Debug("starting", "adapter", adapter.Name(), "sources", len(b.Sources), "actors", len(b.Actors), "options", len(b.Options))
-	if err := adapter.Run(ctx, bot.New(b, bot.WithLogger(log))); err != nil {
-		log.Error("adapter stopped", "adapter", adapter.Name(), "err", err)
+	if err := serveChat(ctx, cfg, bt, log); err != nil {
+		log.Error("stopped", "err", err)
 		return 1
 	}
 	return 0
+}
+
+// serveChat runs the configured chat platforms until ctx is done.
+func serveChat(ctx context.Context, cfg config.Config, bt *bot.Bot, log *slog.Logger) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	mux := http.NewServeMux()
+	var runners []func(context.Context) error
+	if cfg.Discord.Configured() {
+		log.Warn("Discord credentials are set, but this build has no Discord adapter yet; ignoring them")
+	}
+	if s := cfg.Slack; s.Configured() {
+		sa, err := slackbot.New(slackbot.Config{
+			BotToken: s.BotToken, AppToken: s.AppToken, SigningSecret: s.SigningSecret,
+			APIURL: s.APIURL, ResponseType: s.ResponseType, Log: log,
+		}, bt)
+		if err != nil {
+			return err
+		}
+		defer sa.Wait()
+		if s.SigningSecret != "" {
+			mux.Handle("/slack/", sa.Routes())
+			log.Info("slack: HTTP mode", "commands", "POST /slack/commands", "interactions", "POST /slack/interactions", "events", "POST /slack/events", "responses", s.ResponseType)
+		}
+		if s.AppToken != "" {
+			runners = append(runners, sa.RunSocketMode)
+			log.Info("slack: Socket Mode", "responses", s.ResponseType)
+		}
+	}
+	if len(runners) == 0 && !cfg.Slack.Configured() {
+		return errors.New("no chat platform this build supports is configured")
+	}
+	if cfg.Slack.SigningSecret != "" {
+		ln, err := net.Listen("tcp", cfg.HTTPAddr)
+		if err != nil {
+			return fmt.Errorf("BRIEFBOT_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+		}
+		srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+			WriteTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		log.Info("http: listening", "addr", ln.Addr().String())
+		runners = append(runners, func(ctx context.Context) error {
+			errc := make(chan error, 1)
+			go func() { errc <- srv.Serve(ln) }()
+			select {
+			case err := <-errc:
+				return fmt.Errorf("http server: %w", err)
+			case <-ctx.Done():
+				sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer scancel()
+				if err := srv.Shutdown(sctx); err != nil {
+					return fmt.Errorf("http server shutdown: %w", err)
+				}
+				return nil
+			}
+		})
+	}
+	errc := make(chan error, len(runners))
+	for _, run := range runners {
+		go func() { errc <- run(ctx) }()
+	}
+	var first error
+	for range runners {
+		if err := <-errc; err != nil && first == nil {
+			first = err
+			cancel() // one part failed: stop the others
+		}
+	}
+	return first
 }
 
 // isTerminal reports whether f is a character device (an interactive
