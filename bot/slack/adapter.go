@@ -109,14 +109,11 @@ func (a *Adapter) Wait() { a.wg.Wait() }
 // both modes. Answers are cached by text: the same question always gets the
 // same bytes until the briefing changes.
 func (a *Adapter) commandResponse(ctx context.Context, text string) []byte {
-	req := bot.Parse(text)
-	cacheable := req.Command != "digest" // the digest depends on the date
 	gen := generation(a.h)
-	if cacheable {
-		if b, ok := a.cache.get(gen, text); ok {
-			return b
-		}
+	if b, ok := a.cache.get(gen, text); ok {
+		return b
 	}
+	cacheable := bot.Parse(text).Command != "digest" // the digest depends on the date
 	ans := a.h.Answer(ctx, text)
 	opt := RenderOptions{}
 	if a.cfg.ResponseType == Ephemeral {

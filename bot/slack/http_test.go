@@ -354,3 +354,24 @@ func TestSocketMode(t *testing.T) {
 		t.Fatal("Socket Mode did not stop")
 	}
 }
+
+func TestFormValue(t *testing.T) {
+	cases := []struct {
+		body, want string
+		ok         bool
+	}{
+		{"command=%2Fguarantees&text=actor+trump&user_id=U1", "actor trump", true},
+		{"text=", "", true},
+		{"user_id=U1", "", true},
+		{"texts=x&text=%3C%21channel%3E", "<!channel>", true},
+		{"text=a%2", "", false},
+		{"text=%E2%80%9Ctrump%E2%80%9D&text=second", "“trump”", true},
+	}
+	for _, c := range cases {
+		got, err := formValue([]byte(c.body), "text")
+		want, _ := url.ParseQuery(c.body)
+		if (err == nil) != c.ok || got != c.want || (c.ok && got != want.Get("text")) {
+			t.Errorf("formValue(%q) = %q, %v; want %q (ParseQuery: %q)", c.body, got, err, c.want, want.Get("text"))
+		}
+	}
+}

@@ -242,7 +242,7 @@ func serveChat(ctx context.Context, cfg config.Config, bt *bot.Bot, log *slog.Lo
 		}
 		defer sa.Wait()
 		if s.SigningSecret != "" {
-			mux.Handle("/slack/", sa.Routes())
+			sa.Register(mux)
 			log.Info("slack: HTTP mode", "commands", "POST /slack/commands", "interactions", "POST /slack/interactions", "events", "POST /slack/events", "responses", s.ResponseType)
 		}
 		if s.AppToken != "" {
@@ -258,8 +258,10 @@ func serveChat(ctx context.Context, cfg config.Config, bt *bot.Bot, log *slog.Lo
 		if err != nil {
 			return fmt.Errorf("BRIEFBOT_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 		}
-		srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
-			WriteTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		// ReadTimeout bounds headers and body together (slow clients), so
+		// no separate header timeout: one socket deadline fewer per request.
+		srv := &http.Server{Handler: mux, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,
+			IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 		log.Info("http: listening", "addr", ln.Addr().String())
 		runners = append(runners, func(ctx context.Context) error {
 			errc := make(chan error, 1)
