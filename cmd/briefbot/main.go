@@ -57,6 +57,7 @@ const usage = `Usage:
   briefbot [--briefing DIR] ask [--format text|json] TEXT...
                                                      answer one command or question and exit
   briefbot [--briefing DIR] check                    validate the briefing; exit 1 on any problem
+  briefbot slack-manifest [--url https://HOST]       print the Slack app manifest (Socket Mode, or HTTP mode at HOST)
 
 Flags:
   --briefing DIR   use the briefing in DIR instead of the embedded one (env BRIEFBOT_BRIEFING)
@@ -92,6 +93,8 @@ func run(ctx context.Context, args []string, e env) int {
 		return ask(ctx, cfg, rest, e)
 	case "check":
 		return check(cfg, rest, e)
+	case "slack-manifest":
+		return slackManifest(rest, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return 0
@@ -167,6 +170,25 @@ func ask(ctx context.Context, cfg config.Config, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "briefbot ask: writing answer: %v\n", err)
 		return 1
 	}
+	return 0
+}
+
+func slackManifest(args []string, e env) int {
+	fs := flag.NewFlagSet("briefbot slack-manifest", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	base := fs.String("url", "", "public https:// base URL of briefbot for HTTP mode (empty: Socket Mode)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	m, err := slackbot.Manifest(*base)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "briefbot: %v\n", err)
+		return 2
+	}
+	e.stdout.Write(m)
 	return 0
 }
 
