@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -286,33 +287,44 @@ func (d *dedupe) first(id string, now time.Time) bool {
 }
 
 // responseCache holds encoded answers by text for one briefing generation.
+// Reads are lock-free (an atomic load of an immutable map); a miss copies
+// the map, which is rare and bounded by max.
 type responseCache struct {
-	mu  sync.RWMutex
-	gen uint64
 	max int
+	mu  sync.Mutex // serialises writers
+	cur atomic.Pointer[cacheSnapshot]
+}
+
+type cacheSnapshot struct {
+	gen uint64
 	m   map[string][]byte
 }
 
 func newResponseCache(max int) *responseCache {
-	return &responseCache{max: max, m: map[string][]byte{}}
+	c := &responseCache{max: max}
+	c.cur.Store(&cacheSnapshot{m: map[string][]byte{}})
+	return c
 }
 
 func (c *responseCache) get(gen uint64, key string) ([]byte, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.gen != gen {
+	s := c.cur.Load()
+	if s.gen != gen {
 		return nil, false
 	}
-	b, ok := c.m[key]
+	b, ok := s.m[key]
 	return b, ok
 }
 
 func (c *responseCache) put(gen uint64, key string, b []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen != gen || len(c.m) >= c.max {
-		clear(c.m)
-		c.gen = gen
+	old := c.cur.Load()
+	next := &cacheSnapshot{gen: gen, m: make(map[string][]byte, len(old.m)+1)}
+	if old.gen == gen && len(old.m) < c.max {
+		for k, v := range old.m {
+			next.m[k] = v
+		}
 	}
-	c.m[key] = b
+	next.m[key] = b
+	c.cur.Store(next)
 }

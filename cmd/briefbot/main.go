@@ -280,9 +280,11 @@ func serveChat(ctx context.Context, cfg config.Config, bt *bot.Bot, log *slog.Lo
 		if err != nil {
 			return fmt.Errorf("BRIEFBOT_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 		}
-		// ReadTimeout bounds headers and body together (slow clients), so
-		// no separate header timeout: one socket deadline fewer per request.
-		srv := &http.Server{Handler: mux, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,
+		// ReadTimeout bounds headers and body together against slow
+		// clients. No WriteTimeout: answers (at most ~12 KB) fit the
+		// socket's send buffer, so a slow reader cannot stall a write, and
+		// each timeout costs a socket deadline per request.
+		srv := &http.Server{Handler: mux, ReadTimeout: 10 * time.Second,
 			IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 		log.Info("http: listening", "addr", ln.Addr().String())
 		runners = append(runners, func(ctx context.Context) error {
