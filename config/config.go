@@ -58,20 +58,21 @@ func (c Config) ChatConfigured() bool { return c.Slack.Configured() || c.Discord
 // getenv (os.Getenv in production, a map in tests). It reports every
 // invalid setting at once.
 func FromEnv(getenv func(string) string) (Config, error) {
+	get := func(name string) string { return strings.TrimSpace(getenv(name)) }
 	c := Config{
-		BriefingDir: strings.TrimSpace(getenv("BRIEFBOT_BRIEFING")),
-		HTTPAddr:    strings.TrimSpace(getenv("BRIEFBOT_HTTP_ADDR")),
+		BriefingDir: get("BRIEFBOT_BRIEFING"),
+		HTTPAddr:    get("BRIEFBOT_HTTP_ADDR"),
 		Slack: Slack{
-			APIURL:        strings.TrimSpace(getenv("SLACK_API_URL")),
-			ResponseType:  strings.TrimSpace(getenv("BRIEFBOT_SLACK_RESPONSE")),
-			BotToken:      strings.TrimSpace(getenv("SLACK_BOT_TOKEN")),
-			AppToken:      strings.TrimSpace(getenv("SLACK_APP_TOKEN")),
-			SigningSecret: strings.TrimSpace(getenv("SLACK_SIGNING_SECRET")),
+			APIURL:        get("SLACK_API_URL"),
+			ResponseType:  get("BRIEFBOT_SLACK_RESPONSE"),
+			BotToken:      get("SLACK_BOT_TOKEN"),
+			AppToken:      get("SLACK_APP_TOKEN"),
+			SigningSecret: get("SLACK_SIGNING_SECRET"),
 		},
 		Discord: Discord{
-			BotToken:  strings.TrimSpace(getenv("DISCORD_BOT_TOKEN")),
-			AppID:     strings.TrimSpace(getenv("DISCORD_APP_ID")),
-			PublicKey: strings.TrimSpace(getenv("DISCORD_PUBLIC_KEY")),
+			BotToken:  get("DISCORD_BOT_TOKEN"),
+			AppID:     get("DISCORD_APP_ID"),
+			PublicKey: get("DISCORD_PUBLIC_KEY"),
 		},
 	}
 	if c.HTTPAddr == "" {
@@ -87,7 +88,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if u := c.Slack.APIURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
 		errs = append(errs, errors.New("SLACK_API_URL: must start with http:// or https://"))
 	}
-	if lvl := strings.TrimSpace(getenv("BRIEFBOT_LOG_LEVEL")); lvl != "" {
+	if lvl := get("BRIEFBOT_LOG_LEVEL"); lvl != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
 			errs = append(errs, fmt.Errorf("BRIEFBOT_LOG_LEVEL: %q is not a level: use debug, info, warn or error", lvl))
 		}
