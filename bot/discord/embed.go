@@ -1,0 +1,153 @@
+package discord
+
+import (
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/briefbot/briefbot/bot"
+	"github.com/briefbot/briefbot/briefings"
+)
+
+// Discord's embed and message limits.
+const (
+	MaxTitle       = 256
+	MaxDescription = 4096
+	MaxFields      = 25
+	MaxFieldName   = 256
+	MaxFieldValue  = 1024
+	MaxFooter      = 2048
+	MaxEmbedsText  = 6000 // across all embeds of a message
+	MaxContent     = 2000
+	MaxCustomID    = 100
+)
+
+// ShareCustomIDPrefix starts the custom_id of the "Share" button; the rest
+// is the query to answer again for everyone.
+const ShareCustomIDPrefix = "briefbot_share:"
+
+// Render renders an answer as one embed within Discord's limits: the title,
+// the intro and notes as the description, each section as a field (quotes
+// set off as quotes), the sources as links, and a footer. What does not fit
+// is cut, with a pointer to a narrower command.
+func Render(a briefings.Answer) *discordgo.MessageEmbed {
+	e := &discordgo.MessageEmbed{Title: cut(a.Title, MaxTitle), Color: 0x1d3557}
+	budget := MaxEmbedsText - len([]rune(e.Title))
+
+	var desc []string
+	for _, n := range a.Notes {
+		desc = append(desc, "*"+n+"*")
+	}
+	if a.Intro != "" {
+		desc = append(desc, a.Intro)
+	}
+	e.Description = cut(strings.Join(desc, "\n"), MaxDescription)
+	budget -= len([]rune(e.Description))
+
+	footer := "Every quote is verbatim from the sources listed."
+	sources := sourcesField(a.Sources)
+	reserve := len([]rune(footer)) + 200 // room for the "more" pointer
+	if sources != nil {
+		reserve += len([]rune(sources.Name)) + len([]rune(sources.Value))
+	}
+	maxFields := MaxFields - 2
+	shortened := false
+	for _, s := range a.Sections {
+		f := sectionField(s)
+		n := len([]rune(f.Name)) + len([]rune(f.Value))
+		if len(e.Fields) >= maxFields || n > budget-reserve {
+			shortened = true
+			break
+		}
+		e.Fields = append(e.Fields, f)
+		budget -= n
+	}
+	if shortened {
+		more := "The full answer is longer than Discord allows in one message."
+		if len(a.Next) > 0 {
+			more += " Narrow it down, for example with `" + bot.SlashCommand + " " + a.Next[0] + "`."
+		}
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "More", Value: more})
+	}
+	if sources != nil {
+		e.Fields = append(e.Fields, sources)
+	}
+	e.Footer = &discordgo.MessageEmbedFooter{Text: footer}
+	return e
+}
+
+func sectionField(s briefings.Section) *discordgo.MessageEmbedField {
+	var b strings.Builder
+	if s.Text != "" {
+		b.WriteString(s.Text + "\n")
+	}
+	for _, f := range s.Fields {
+		b.WriteString("**" + f.Label + ":** " + f.Value + "\n")
+	}
+	for _, it := range s.Items {
+		b.WriteString("• " + it.Text)
+		if len(it.Sources) > 0 {
+			b.WriteString(" *[" + strings.Join(it.Sources, ", ") + "]*")
+		}
+		b.WriteByte('\n')
+	}
+	for _, q := range s.Quotes {
+		b.WriteString("> " + quoted(q.Text) + "\n> — *" + q.Attribution + "*\n")
+	}
+	name := s.Heading
+	if name == "" {
+		name = "\u200b" // Discord requires a field name
+	}
+	value := strings.TrimRight(b.String(), "\n")
+	if value == "" {
+		value = "\u200b"
+	}
+	return &discordgo.MessageEmbedField{Name: cut(name, MaxFieldName), Value: cut(value, MaxFieldValue)}
+}
+
+func sourcesField(refs []briefings.SourceRef) *discordgo.MessageEmbedField {
+	if len(refs) == 0 {
+		return nil
+	}
+	var lines []string
+	for _, s := range refs {
+		label := s.Outlet
+		if s.Date != "" {
+			label += ", " + s.Date
+		}
+		label += ": " + s.Title
+		if s.URL != "" && strings.HasPrefix(s.URL, "https://") && !strings.ContainsAny(s.URL, " )") {
+			label = "[" + strings.NewReplacer("[", "(", "]", ")").Replace(label) + "](" + s.URL + ")"
+		}
+		lines = append(lines, "• "+label)
+	}
+	return &discordgo.MessageEmbedField{Name: "Sources", Value: cut(strings.Join(lines, "\n"), MaxFieldValue)}
+}
+
+func quoted(s string) string {
+	if strings.HasPrefix(s, `"`) || strings.HasPrefix(s, "“") {
+		return s
+	}
+	return "“" + s + "”"
+}
+
+// cut shortens s to at most n characters (runes), marking the cut.
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// embedText counts the characters Discord counts toward its 6,000 limit.
+func embedText(e *discordgo.MessageEmbed) int {
+	n := len([]rune(e.Title)) + len([]rune(e.Description))
+	for _, f := range e.Fields {
+		n += len([]rune(f.Name)) + len([]rune(f.Value))
+	}
+	if e.Footer != nil {
+		n += len([]rune(e.Footer.Text))
+	}
+	return n
+}
