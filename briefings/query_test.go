@@ -212,3 +212,34 @@ func TestNotFoundNeverInvents(t *testing.T) {
 		}
 	}
 }
+
+func TestComplete(t *testing.T) {
+	b := shipped(t)
+	cases := []struct {
+		kind  EntityKind
+		typed string
+		first string
+	}{
+		{EntityActor, "mac", "macron"},
+		{EntityActor, "Zelenskyy", "zelensky"},
+		{EntityActor, "kremlin", "russia"},
+		{EntityActor, "trmup", "trump"},
+		{EntityActor, "wall", "wallace"},
+		{EntityOption, "troo", "foreign-troops"},
+		{EntityOption, "air def", "us-air-defence"},
+		{EntityOption, "tripw", "tripwire-force"},
+		{EntityOption, "boots", "foreign-troops"},
+	}
+	for _, c := range cases {
+		got := b.Complete(c.kind, c.typed, 25)
+		if len(got) == 0 || got[0].Value != c.first {
+			t.Errorf("Complete(%q) = %v, want %s first", c.typed, got, c.first)
+		}
+	}
+	if all := b.Complete(EntityActor, "", 25); len(all) != min(25, len(b.Actors)) {
+		t.Errorf("empty: %d choices", len(all))
+	}
+	if got := b.Complete(EntityActor, "angela merkel", 25); len(got) != 0 {
+		t.Errorf("merkel: %v", got)
+	}
+}

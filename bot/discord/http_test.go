@@ -1,0 +1,217 @@
+package discord
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+var testNow = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+
+type httpEnv struct {
+	pub  ed25519.PublicKey
+	priv ed25519.PrivateKey
+	srv  *httptest.Server
+	logs *bytes.Buffer
+}
+
+func newHTTPEnv(t *testing.T) *httpEnv {
+	t.Helper()
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &bytes.Buffer{}
+	a, err := New(Config{AppID: "1234", PublicKey: hex.EncodeToString(pub), Now: func() time.Time { return testNow },
+		Log: slog.New(slog.NewTextHandler(logs, nil))}, newBot(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	a.Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &httpEnv{pub, priv, srv, logs}
+}
+
+// signedReq signs body at ts with key, as Discord does.
+func signedReq(t *testing.T, url string, key ed25519.PrivateKey, ts time.Time, body string) *http.Request {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	sts := strconv.FormatInt(ts.Unix(), 10)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Signature-Timestamp", sts)
+	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(key, []byte(sts+body))))
+	return req
+}
+
+func send(t *testing.T, req *http.Request) (int, map[string]any, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var m map[string]any
+	json.Unmarshal(raw, &m)
+	return resp.StatusCode, m, string(raw)
+}
+
+// interaction builds an interaction body; guild interactions carry member,
+// DMs carry user.
+func interaction(typ int, data any, dm bool) string {
+	in := map[string]any{"id": "1300", "application_id": "1234", "type": typ, "token": "tok", "version": 1, "channel_id": "1200"}
+	if data != nil {
+		in["data"] = data
+	}
+	if dm {
+		in["user"] = map[string]any{"id": "1000", "username": "steve"}
+	} else {
+		in["guild_id"] = "1100"
+		in["member"] = map[string]any{"user": map[string]any{"id": "1000", "username": "steve"}, "roles": []string{}, "permissions": "0"}
+	}
+	b, _ := json.Marshal(in)
+	return string(b)
+}
+
+func sub(name string, opts ...map[string]any) map[string]any {
+	o := map[string]any{"name": name, "type": 1}
+	if len(opts) > 0 {
+		o["options"] = opts
+	}
+	return map[string]any{"id": "1400", "name": "guarantees", "type": 1, "options": []any{o}}
+}
+
+func TestPingAndSignatures(t *testing.T) {
+	e := newHTTPEnv(t)
+	u := e.srv.URL + "/discord/interactions"
+	ping := `{"id":"1","application_id":"1234","type":1,"token":"t","version":1}`
+	if code, m, raw := send(t, signedReq(t, u, e.priv, testNow, ping)); code != 200 || m["type"] != float64(1) {
+		t.Fatalf("PING: %d %s", code, raw)
+	}
+	_, other, _ := ed25519.GenerateKey(rand.Reader)
+	unsigned, _ := http.NewRequest(http.MethodPost, u, strings.NewReader(ping))
+	tampered := signedReq(t, u, e.priv, testNow, ping)
+	tampered.Body = io.NopCloser(strings.NewReader(strings.Replace(ping, `"type":1`, `"type":2`, 1)))
+	flipped := signedReq(t, u, e.priv, testNow, ping)
+	sig := flipped.Header.Get("X-Signature-Ed25519")
+	flipped.Header.Set("X-Signature-Ed25519", sig[:len(sig)-1]+map[bool]string{true: "1", false: "0"}[sig[len(sig)-1] == '0'])
+	notHex := signedReq(t, u, e.priv, testNow, ping)
+	notHex.Header.Set("X-Signature-Ed25519", strings.Repeat("zz", 64))
+	for name, req := range map[string]*http.Request{
+		"unsigned": unsigned, "forged": signedReq(t, u, other, testNow, ping), "tampered": tampered, "flipped digit": flipped,
+		"not hex": notHex, "stale": signedReq(t, u, e.priv, testNow.Add(-6*time.Minute), ping),
+		"future": signedReq(t, u, e.priv, testNow.Add(6*time.Minute), ping),
+	} {
+		if code, _, raw := send(t, req); code != 401 {
+			t.Errorf("%s: status %d: %s", name, code, raw)
+		}
+	}
+	big := interaction(2, sub("ask", map[string]any{"name": "question", "type": 3, "value": strings.Repeat("x", MaxBodyBytes)}), false)
+	if code, _, _ := send(t, signedReq(t, u, e.priv, testNow, big)); code != 413 {
+		t.Errorf("oversized: status %d", code)
+	}
+	if strings.Contains(e.logs.String(), hex.EncodeToString(e.pub)) == false && !strings.Contains(e.logs.String(), "rejected unverified interaction") {
+		t.Error("no log line for rejected interactions")
+	}
+}
+
+func TestCommands(t *testing.T) {
+	e := newHTTPEnv(t)
+	u := e.srv.URL + "/discord/interactions"
+	cases := []struct {
+		name string
+		data any
+		dm   bool
+		want string
+	}{
+		{"bare command is the overview", map[string]any{"id": "1400", "name": "guarantees", "type": 1}, false, "Bottom line"},
+		{"actor, in a guild", sub("actor", map[string]any{"name": "name", "type": 3, "value": "macron"}), false, "on the ground"},
+		{"actor, in a DM", sub("actor", map[string]any{"name": "name", "type": 3, "value": "trmup"}), true, "offensive"},
+		{"option by autocomplete id", sub("option", map[string]any{"name": "name", "type": 3, "value": "us-air-defence"}), false, "Poland"},
+		{"ask", sub("ask", map[string]any{"name": "question", "type": 3, "value": "what does russia say about nato troops"}), false, "Zakharova"},
+		{"matrix", sub("matrix"), false, "rules out"},
+		{"sources", sub("sources"), false, "sme.sk"},
+		{"help", sub("help"), false, "/guarantees actor NAME"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, m, raw := send(t, signedReq(t, u, e.priv, testNow, interaction(2, c.data, c.dm)))
+			if code != 200 || m["type"] != float64(4) || !strings.Contains(raw, c.want) {
+				t.Fatalf("status %d: %s", code, raw)
+			}
+			data := m["data"].(map[string]any)
+			if data["flags"] != float64(64) {
+				t.Errorf("lookup not ephemeral: %v", data["flags"])
+			}
+			am, _ := data["allowed_mentions"].(map[string]any)
+			if parse, ok := am["parse"].([]any); !ok || len(parse) != 0 {
+				t.Errorf("allowed_mentions: %v", data["allowed_mentions"])
+			}
+			if !strings.Contains(raw, ShareCustomIDPrefix) {
+				t.Error("no Share button")
+			}
+		})
+	}
+}
+
+func TestShareAutocompleteAndUnknown(t *testing.T) {
+	e := newHTTPEnv(t)
+	u := e.srv.URL + "/discord/interactions"
+	// Share: the same answer, for everyone.
+	_, m, raw := send(t, signedReq(t, u, e.priv, testNow, interaction(3, map[string]any{"custom_id": ShareCustomIDPrefix + "option troops", "component_type": 2}, false)))
+	if m["type"] != float64(4) || !strings.Contains(raw, "reassuring force") || strings.Contains(raw, `"flags":64`) || strings.Contains(raw, ShareCustomIDPrefix) {
+		t.Fatalf("share: %s", raw)
+	}
+	// Autocomplete: at most 25 choices, best first.
+	for typed, first := range map[string]string{"mac": "macron", "": "zelensky", "kreml": "russia"} {
+		data := sub("actor", map[string]any{"name": "name", "type": 3, "value": typed, "focused": true})
+		_, m, raw := send(t, signedReq(t, u, e.priv, testNow, interaction(4, data, false)))
+		choices, _ := m["data"].(map[string]any)["choices"].([]any)
+		if m["type"] != float64(8) || len(choices) == 0 || len(choices) > 25 || choices[0].(map[string]any)["value"] != first {
+			t.Errorf("autocomplete %q: %s", typed, raw)
+		}
+	}
+	// Unknown kinds get a clear message, never a crash.
+	for name, body := range map[string]string{
+		"other command":     interaction(2, map[string]any{"id": "1", "name": "weather", "type": 1}, false),
+		"foreign button":    interaction(3, map[string]any{"custom_id": "someone_else", "component_type": 2}, false),
+		"modal submit":      interaction(5, map[string]any{"custom_id": "x", "components": []any{}}, true),
+		"unknown type":      interaction(99, nil, false),
+		"no member or user": `{"id":"1","application_id":"1234","type":2,"token":"t","version":1,"data":{"id":"1","name":"guarantees","type":1}}`,
+	} {
+		code, m, raw := send(t, signedReq(t, u, e.priv, testNow, body))
+		if code != 200 || m["type"] != float64(4) {
+			t.Errorf("%s: %d %s", name, code, raw)
+		}
+	}
+	if code, _, _ := send(t, signedReq(t, u, e.priv, testNow, "{not json")); code != 400 {
+		t.Errorf("malformed: %d", code)
+	}
+}
+
+func TestConfig(t *testing.T) {
+	for _, c := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{PublicKey: strings.Repeat("ab", 32)}, "DISCORD_APP_ID is required"},
+		{Config{AppID: "1"}, "DISCORD_PUBLIC_KEY is required for HTTP interactions, or set DISCORD_BOT_TOKEN for the gateway"},
+		{Config{AppID: "1", PublicKey: "nothex"}, "64 hex characters"},
+	} {
+		if _, err := New(c.cfg, newBot(t)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v", c.cfg, err)
+		}
+	}
+}
