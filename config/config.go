@@ -40,6 +40,8 @@ type Discord struct {
 	BotToken  string // DISCORD_BOT_TOKEN
 	AppID     string // DISCORD_APP_ID
 	PublicKey string // DISCORD_PUBLIC_KEY (HTTP interactions)
+	GuildID   string // DISCORD_GUILD_ID (register the command in one guild)
+	APIURL    string // DISCORD_API_URL (default: Discord's own)
 }
 
 // Configured reports whether any Slack credential is set.
@@ -73,6 +75,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			BotToken:  get("DISCORD_BOT_TOKEN"),
 			AppID:     get("DISCORD_APP_ID"),
 			PublicKey: get("DISCORD_PUBLIC_KEY"),
+			GuildID:   get("DISCORD_GUILD_ID"),
+			APIURL:    get("DISCORD_API_URL"),
 		},
 	}
 	if c.HTTPAddr == "" {
@@ -112,6 +116,14 @@ func (c Config) ValidateServe() error {
 		}
 		if s.SigningSecret == "" && s.AppToken == "" {
 			errs = append(errs, errors.New("slack: SLACK_SIGNING_SECRET is required for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode"))
+		}
+	}
+	if d := c.Discord; d.Configured() {
+		if d.AppID == "" {
+			errs = append(errs, errors.New("discord: DISCORD_APP_ID is required (the Application ID from the developer portal)"))
+		}
+		if d.PublicKey == "" && d.BotToken == "" {
+			errs = append(errs, errors.New("discord: DISCORD_PUBLIC_KEY is required for HTTP interactions, or set DISCORD_BOT_TOKEN for the gateway"))
 		}
 	}
 	return errors.Join(errs...)

@@ -27,6 +27,7 @@ import (
 
 	"github.com/briefbot/briefbot/bot"
 	"github.com/briefbot/briefbot/bot/console"
+	discordbot "github.com/briefbot/briefbot/bot/discord"
 	"github.com/briefbot/briefbot/bot/plain"
 	slackbot "github.com/briefbot/briefbot/bot/slack"
 	"github.com/briefbot/briefbot/briefings"
@@ -251,8 +252,28 @@ func serveChat(ctx context.Context, cfg config.Config, bt *bot.Bot, log *slog.Lo
 	defer cancel()
 	mux := http.NewServeMux()
 	var runners []func(context.Context) error
-	if cfg.Discord.Configured() {
-		log.Warn("Discord credentials are set, but this build has no Discord adapter yet; ignoring them")
+	httpNeeded := cfg.Slack.SigningSecret != ""
+	if d := cfg.Discord; d.Configured() {
+		da, err := discordbot.New(discordbot.Config{AppID: d.AppID, PublicKey: d.PublicKey, BotToken: d.BotToken,
+			GuildID: d.GuildID, APIURL: d.APIURL, Log: log}, bt)
+		if err != nil {
+			return err
+		}
+		if d.BotToken != "" {
+			// A failed registration leaves the previous command in place:
+			// log it and keep serving.
+			if err := da.RegisterCommand(ctx); err != nil {
+				log.Error("discord: command registration failed; the previously registered command stays", "err", err)
+			}
+		}
+		if d.PublicKey != "" {
+			da.Register(mux)
+			httpNeeded = true
+			log.Info("discord: HTTP interactions", "endpoint", "POST /discord/interactions")
+		} else {
+			runners = append(runners, da.RunGateway)
+			log.Info("discord: gateway")
+		}
 	}
 	if s := cfg.Slack; s.Configured() {
 		sa, err := slackbot.New(slackbot.Config{
@@ -272,10 +293,7 @@ func serveChat(ctx context.Context, cfg config.Config, bt *bot.Bot, log *slog.Lo
 			log.Info("slack: Socket Mode", "responses", s.ResponseType)
 		}
 	}
-	if len(runners) == 0 && !cfg.Slack.Configured() {
-		return errors.New("no chat platform this build supports is configured")
-	}
-	if cfg.Slack.SigningSecret != "" {
+	if httpNeeded {
 		ln, err := net.Listen("tcp", cfg.HTTPAddr)
 		if err != nil {
 			return fmt.Errorf("BRIEFBOT_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
