@@ -45,6 +45,32 @@ type Adapter struct {
 	h        Briefer
 	verifier *Verifier
 	log      *slog.Logger
+	cache    *bot.ResponseCache
+}
+
+// request is the part of an interaction briefbot reads. Decoding only this
+// is several times cheaper than discordgo's full Interaction.
+type request struct {
+	Type discordgo.InteractionType `json:"type"`
+	Data struct {
+		Name     string                                               `json:"name"`
+		CustomID string                                               `json:"custom_id"`
+		Options  []*discordgo.ApplicationCommandInteractionDataOption `json:"options"`
+	} `json:"data"`
+}
+
+// fromInteraction takes the same fields from an interaction that arrived
+// over the gateway.
+func fromInteraction(in *discordgo.Interaction) request {
+	r := request{Type: in.Type}
+	switch in.Type {
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		d := in.ApplicationCommandData()
+		r.Data.Name, r.Data.Options = d.Name, d.Options
+	case discordgo.InteractionMessageComponent:
+		r.Data.CustomID = in.MessageComponentData().CustomID
+	}
+	return r
 }
 
 // New returns a Discord adapter answering through h.
@@ -61,7 +87,7 @@ func New(cfg Config, h Briefer) (*Adapter, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	a := &Adapter{cfg: cfg, h: h, log: cfg.Log.With("adapter", "discord")}
+	a := &Adapter{cfg: cfg, h: h, log: cfg.Log.With("adapter", "discord"), cache: bot.NewResponseCache(1024)}
 	if cfg.PublicKey != "" {
 		v, err := NewVerifier(cfg.PublicKey, cfg.Now)
 		if err != nil {
@@ -103,22 +129,56 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
-	var in discordgo.Interaction
-	if err := json.Unmarshal(body, &in); err != nil {
+	var req request
+	if err := json.Unmarshal(body, &req); err != nil {
 		http.Error(w, "malformed interaction", http.StatusBadRequest)
 		return
 	}
-	resp := a.respond(r.Context(), &in)
-	out, err := json.Marshal(resp)
-	if err != nil {
-		a.log.Error("encoding response", "err", err)
-		http.Error(w, "cannot encode response", http.StatusInternalServerError)
-		return
-	}
+	out := a.encoded(r.Context(), req)
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(out)))
 	w.Write(out)
+}
+
+// encoded returns the JSON response to a request, from the cache when the
+// same question was answered from the same briefing before.
+func (a *Adapter) encoded(ctx context.Context, req request) []byte {
+	key := cacheKey(req)
+	gen := bot.Generation(a.h)
+	if key != "" {
+		if b, ok := a.cache.Get(gen, key); ok {
+			return b
+		}
+	}
+	out, err := json.Marshal(a.respond(ctx, req))
+	if err != nil { // only if a response type cannot marshal: a programming error
+		a.log.Error("encoding response", "err", err)
+		return []byte(`{"type":4,"data":{"content":"Sorry, that answer could not be encoded.","flags":64}}`)
+	}
+	if key != "" {
+		a.cache.Put(gen, key, out)
+	}
+	return out
+}
+
+// cacheKey identifies a request whose response depends only on its text
+// and the briefing; "" for those that must not be cached (the digest
+// depends on the date).
+func cacheKey(req request) string {
+	switch req.Type {
+	case discordgo.InteractionApplicationCommand:
+		q := text(req.Data.Options)
+		if req.Data.Name != commandName || bot.Parse(q).Command == "digest" {
+			return ""
+		}
+		return "c\x00" + q
+	case discordgo.InteractionMessageComponent:
+		if q, ok := strings.CutPrefix(req.Data.CustomID, ShareCustomIDPrefix); ok && bot.Parse(q).Command != "digest" {
+			return "s\x00" + q
+		}
+	}
+	return ""
 }
 
 // noMentions allows no mention of any kind: nothing in an answer pings.
@@ -128,28 +188,25 @@ func noMentions() *discordgo.MessageAllowedMentions {
 
 // respond builds the response to any interaction; it never fails: unknown
 // kinds get a clear ephemeral message.
-func (a *Adapter) respond(ctx context.Context, in *discordgo.Interaction) *discordgo.InteractionResponse {
-	switch in.Type {
+func (a *Adapter) respond(ctx context.Context, req request) *discordgo.InteractionResponse {
+	switch req.Type {
 	case discordgo.InteractionPing:
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}
 	case discordgo.InteractionApplicationCommand:
-		data := in.ApplicationCommandData()
-		if data.Name != commandName {
-			return notice(fmt.Sprintf("Unknown command %q: this bot only answers /%s.", data.Name, commandName))
+		if req.Data.Name != commandName {
+			return notice(fmt.Sprintf("Unknown command %q: this bot only answers /%s.", req.Data.Name, commandName))
 		}
-		q := text(data)
-		return a.answer(ctx, q, true)
+		return a.answer(ctx, text(req.Data.Options), true)
 	case discordgo.InteractionMessageComponent:
-		id := in.MessageComponentData().CustomID
-		q, ok := strings.CutPrefix(id, ShareCustomIDPrefix)
+		q, ok := strings.CutPrefix(req.Data.CustomID, ShareCustomIDPrefix)
 		if !ok {
 			return notice("That button is not one of briefbot's.")
 		}
 		return a.answer(ctx, q, false)
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		return a.autocomplete(in.ApplicationCommandData())
+		return a.autocomplete(req.Data.Options)
 	default:
-		return notice(fmt.Sprintf("briefbot cannot handle interactions of type %d.", in.Type))
+		return notice(fmt.Sprintf("briefbot cannot handle interactions of type %d.", req.Type))
 	}
 }
 
@@ -173,10 +230,10 @@ func (a *Adapter) answer(ctx context.Context, q string, lookup bool) *discordgo.
 
 // autocomplete offers at most 25 names for the focused option, ranked by
 // the same matching the queries use.
-func (a *Adapter) autocomplete(data discordgo.ApplicationCommandInteractionData) *discordgo.InteractionResponse {
+func (a *Adapter) autocomplete(opts []*discordgo.ApplicationCommandInteractionDataOption) *discordgo.InteractionResponse {
 	var choices []*discordgo.ApplicationCommandOptionChoice
-	if len(data.Options) > 0 {
-		sub := data.Options[0]
+	if len(opts) > 0 {
+		sub := opts[0]
 		kind := map[string]briefings.EntityKind{"actor": briefings.EntityActor, "option": briefings.EntityOption}[sub.Name]
 		typed := ""
 		for _, o := range sub.Options {

@@ -63,11 +63,11 @@ func shortDescription(s string) string {
 // text turns an application command's data into the text a user would have
 // typed after /guarantees, so one router serves every platform. A command
 // without a subcommand is the overview.
-func text(data discordgo.ApplicationCommandInteractionData) string {
-	if len(data.Options) == 0 {
+func text(opts []*discordgo.ApplicationCommandInteractionDataOption) string {
+	if len(opts) == 0 {
 		return ""
 	}
-	sub := data.Options[0]
+	sub := opts[0]
 	parts := []string{sub.Name}
 	if sub.Name == "overview" {
 		parts = nil

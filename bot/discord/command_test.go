@@ -73,7 +73,7 @@ func TestTextFromInteractionData(t *testing.T) {
 		{discordgo.ApplicationCommandInteractionData{Options: []*discordgo.ApplicationCommandInteractionDataOption{opt("matrix", nil)}}, "matrix"},
 	}
 	for _, c := range cases {
-		if got := text(c.data); got != c.want {
+		if got := text(c.data.Options); got != c.want {
 			t.Errorf("got %q, want %q", got, c.want)
 		}
 	}

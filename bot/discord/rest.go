@@ -114,7 +114,7 @@ func (a *Adapter) RunGateway(ctx context.Context) error {
 		// Every interaction gets its response within Discord's 3 seconds.
 		rctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 		defer cancel()
-		resp := a.respond(rctx, ic.Interaction)
+		resp := a.respond(rctx, fromInteraction(ic.Interaction))
 		err := a.withRetry(rctx, "interaction response", func() error {
 			return s.InteractionRespond(ic.Interaction, resp, discordgo.WithContext(rctx))
 		})

@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -51,7 +50,7 @@ type Adapter struct {
 	h        bot.Handler
 	log      *slog.Logger
 	seen     *dedupe
-	cache    *responseCache
+	cache    *bot.ResponseCache
 	wg       sync.WaitGroup // background replies (mentions, shares)
 }
 
@@ -92,7 +91,7 @@ func New(cfg Config, h bot.Handler) (*Adapter, error) {
 		h:     h,
 		log:   cfg.Log.With("adapter", "slack"),
 		seen:  newDedupe(10*time.Minute, 10000),
-		cache: newResponseCache(1024),
+		cache: bot.NewResponseCache(1024),
 	}
 	if cfg.SigningSecret != "" {
 		a.verifier = NewVerifier(cfg.SigningSecret, cfg.Now)
@@ -110,8 +109,8 @@ func (a *Adapter) Wait() { a.wg.Wait() }
 // both modes. Answers are cached by text: the same question always gets the
 // same bytes until the briefing changes.
 func (a *Adapter) commandResponse(ctx context.Context, text string) []byte {
-	gen := generation(a.h)
-	if b, ok := a.cache.get(gen, text); ok {
+	gen := bot.Generation(a.h)
+	if b, ok := a.cache.Get(gen, text); ok {
 		return b
 	}
 	cacheable := bot.Parse(text).Command != "digest" // the digest depends on the date
@@ -131,18 +130,9 @@ func (a *Adapter) commandResponse(ctx context.Context, text string) []byte {
 		body = []byte(`{"response_type":"ephemeral","text":"Sorry, that answer could not be encoded."}`)
 	}
 	if cacheable {
-		a.cache.put(gen, text, body)
+		a.cache.Put(gen, text, body)
 	}
 	return body
-}
-
-// generation identifies the briefing a handler answers from, when it can
-// say (bot.Bot can), so cached answers are dropped when it changes.
-func generation(h bot.Handler) uint64 {
-	if g, ok := h.(interface{ Generation() uint64 }); ok {
-		return g.Generation()
-	}
-	return 0
 }
 
 // share posts the answer to a shared query for everyone, through the
@@ -284,47 +274,4 @@ func (d *dedupe) first(id string, now time.Time) bool {
 	}
 	d.seen[id] = now
 	return true
-}
-
-// responseCache holds encoded answers by text for one briefing generation.
-// Reads are lock-free (an atomic load of an immutable map); a miss copies
-// the map, which is rare and bounded by max.
-type responseCache struct {
-	max int
-	mu  sync.Mutex // serialises writers
-	cur atomic.Pointer[cacheSnapshot]
-}
-
-type cacheSnapshot struct {
-	gen uint64
-	m   map[string][]byte
-}
-
-func newResponseCache(max int) *responseCache {
-	c := &responseCache{max: max}
-	c.cur.Store(&cacheSnapshot{m: map[string][]byte{}})
-	return c
-}
-
-func (c *responseCache) get(gen uint64, key string) ([]byte, bool) {
-	s := c.cur.Load()
-	if s.gen != gen {
-		return nil, false
-	}
-	b, ok := s.m[key]
-	return b, ok
-}
-
-func (c *responseCache) put(gen uint64, key string, b []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	old := c.cur.Load()
-	next := &cacheSnapshot{gen: gen, m: make(map[string][]byte, len(old.m)+1)}
-	if old.gen == gen && len(old.m) < c.max {
-		for k, v := range old.m {
-			next.m[k] = v
-		}
-	}
-	next.m[key] = b
-	c.cur.Store(next)
 }

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"github.com/briefbot/briefbot/bot"
 	"io"
 	"log/slog"
 	"net/http"
@@ -32,7 +33,7 @@ func BenchmarkSignedCommand(b *testing.B) {
 			// one-entry cache, so every request computes its answer.
 			bodies := []string{commandBody(c.text)}
 			if c.uncached {
-				a.cache = newResponseCache(1)
+				a.cache = bot.NewResponseCache(1)
 				bodies = append(bodies, commandBody(c.text+" "))
 			}
 			sigs := make([]string, len(bodies))
