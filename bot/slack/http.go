@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+
+	"github.com/briefbot/briefbot/bot"
 )
 
 // MaxBodyBytes is the largest request body accepted; larger ones get 413.
@@ -41,15 +42,8 @@ func (a *Adapter) verified(next func(http.ResponseWriter, *http.Request, []byte)
 			http.Error(w, "HTTP mode is not configured (no signing secret)", http.StatusNotFound)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				a.log.Warn("request body too large", "path", r.URL.Path, "limit", MaxBodyBytes)
-				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-				return
-			}
-			http.Error(w, "cannot read request", http.StatusBadRequest)
+		body, ok := bot.ReadBody(w, r, MaxBodyBytes)
+		if !ok {
 			return
 		}
 		if err := a.verifier.Verify(r.Header, body); err != nil {
