@@ -263,13 +263,41 @@ func (b *Briefing) SourcesAnswer() Answer {
 	return c.answer()
 }
 
-// DigestAnswer composes the digest for the given day: the bottom line, one
-// focus item that rotates day by day through the options and actors, the
-// matrix at a glance, and the sources.
-func (b *Briefing) DigestAnswer(day time.Time) Answer {
+// DigestAnswer is the preview of the day's digest (`/guarantees digest`):
+// the digest without the "what is new" part, which depends on a channel.
+func (b *Briefing) DigestAnswer(day time.Time) Answer { return b.digest(day, nil, false) }
+
+// DigestFor composes a channel's digest for the given day. seen lists the
+// items its previous digest covered (see ItemKeys); first marks a channel's
+// first digest. The digest says what is new since then, or in one line
+// that nothing changed.
+func (b *Briefing) DigestFor(day time.Time, seen []string, first bool) Answer {
+	return b.digest(day, seen, !first)
+}
+
+// ItemKeys identifies the briefing's sources, positions and timeline
+// entries, so a digest can tell which were added since the last one.
+func (b *Briefing) ItemKeys() []string {
+	keys := make([]string, 0, len(b.Sources)+len(b.Positions)+len(b.Timeline))
+	for _, s := range b.Sources {
+		keys = append(keys, "source:"+s.ID)
+	}
+	for _, p := range b.Positions {
+		keys = append(keys, "position:"+p.Actor+"/"+p.Option+"/"+string(p.Stance))
+	}
+	for _, e := range b.Timeline {
+		keys = append(keys, "event:"+e.Date+":"+e.Text)
+	}
+	return keys
+}
+
+func (b *Briefing) digest(day time.Time, seen []string, withNews bool) Answer {
 	c := b.compose("digest", "Daily digest: security guarantees for Ukraine, "+day.Format("2 January 2006"))
 	bl := b.Overview.BottomLine
 	c.section(Section{Heading: "Bottom line", Items: []Item{c.item(bl.Text, bl.Evid)}})
+	if withNews {
+		c.section(b.news(c, seen))
+	}
 
 	// Focus: options first, then actors with positions, one per day.
 	type focus struct {
@@ -319,6 +347,36 @@ func (b *Briefing) DigestAnswer(day time.Time) Answer {
 	}
 	c.next("matrix", "timeline")
 	return c.answer()
+}
+
+// news lists the sources, positions and timeline entries not in seen.
+func (b *Briefing) news(c *composer, seen []string) Section {
+	old := make(map[string]bool, len(seen))
+	for _, k := range seen {
+		old[k] = true
+	}
+	s := Section{Heading: "New since the last digest"}
+	for _, src := range b.Sources {
+		if !old["source:"+src.ID] {
+			s.Items = append(s.Items, Item{Text: "New source: " + src.Label() + ": " + src.Title, Sources: []string{src.ID}})
+			c.cite(src.ID)
+		}
+	}
+	for _, p := range b.Positions {
+		if !old["position:"+p.Actor+"/"+p.Option+"/"+string(p.Stance)] {
+			text := "Position: " + b.actorByID[p.Actor].Name + " on " + b.optionByID[p.Option].Name + ", " + p.Stance.Label() + ". " + p.Summary
+			s.Items = append(s.Items, c.item(text, p.Evid))
+		}
+	}
+	for _, e := range b.Timeline {
+		if !old["event:"+e.Date+":"+e.Text] {
+			s.Items = append(s.Items, c.item("Timeline, "+e.displayDate()+": "+e.Text, e.Evid))
+		}
+	}
+	if len(s.Items) == 0 {
+		s.Text = "Nothing has changed in the briefing since the last digest."
+	}
+	return s
 }
 
 // resolve finds the entity of the given kind a name refers to: by exact

@@ -243,3 +243,41 @@ func TestComplete(t *testing.T) {
 		t.Errorf("merkel: %v", got)
 	}
 }
+
+func TestDigestSaysWhatIsNew(t *testing.T) {
+	b := shipped(t)
+	day := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	heading := func(a Answer, h string) *Section {
+		for i := range a.Sections {
+			if a.Sections[i].Heading == h {
+				return &a.Sections[i]
+			}
+		}
+		return nil
+	}
+	// A first digest has no "new since" part; nor does the preview.
+	if heading(b.DigestFor(day, nil, true), "New since the last digest") != nil || heading(b.DigestAnswer(day), "New since the last digest") != nil {
+		t.Fatal("first digest or preview lists news")
+	}
+	// Nothing changed: one line.
+	s := heading(b.DigestFor(day, b.ItemKeys(), false), "New since the last digest")
+	if s == nil || len(s.Items) != 0 || s.Text != "Nothing has changed in the briefing since the last digest." {
+		t.Fatalf("unchanged: %+v", s)
+	}
+	// An editor added a source, changed a stance and added an event.
+	var seen []string
+	for _, k := range b.ItemKeys() {
+		if k != "source:videoelephant-white-house" && k != "position:trump/us-air-defence/proposes" && !strings.HasPrefix(k, "event:2025-09:") {
+			seen = append(seen, k)
+		}
+	}
+	s = heading(b.DigestFor(day, seen, false), "New since the last digest")
+	if s == nil || len(s.Items) != 3 {
+		t.Fatalf("news: %+v", s)
+	}
+	for i, want := range []string{"New source: VideoElephant", "Position: Donald Trump on US help with air defence, proposes", "Timeline, by September 2025"} {
+		if !strings.HasPrefix(s.Items[i].Text, want) {
+			t.Errorf("item %d: %q, want prefix %q", i, s.Items[i].Text, want)
+		}
+	}
+}
