@@ -2,6 +2,7 @@ package slack
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -30,12 +31,20 @@ type fakeSlack struct {
 
 	envelopes chan any             // pushed to the Socket Mode client
 	acks      chan json.RawMessage // acks read back
+
+	channelError map[string]string // channel → error every post to it gets
+	notIn        map[string]bool   // channels the bot has not joined
+	joins        int
+	hangOnce     map[string]bool // channel → post, then hang past the client's timeout once
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
-	f := &fakeSlack{t: t, envelopes: make(chan any, 16), acks: make(chan json.RawMessage, 16)}
+	f := &fakeSlack{t: t, envelopes: make(chan any, 16), acks: make(chan json.RawMessage, 16),
+		channelError: map[string]string{}, notIn: map[string]bool{}, hangOnce: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/chat.postMessage", f.postMessage)
+	mux.HandleFunc("POST /api/conversations.history", f.history)
+	mux.HandleFunc("POST /api/conversations.join", f.join)
 	mux.HandleFunc("POST /api/apps.connections.open", f.connectionsOpen)
 	mux.HandleFunc("POST /response/", f.webhook)
 	mux.HandleFunc("GET /ws", f.websocket)
@@ -68,8 +77,56 @@ func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"ok":false,"error":"internal_error"}`, http.StatusInternalServerError)
 		return
 	}
+	ch := r.PostForm.Get("channel")
+	if code := f.channelError[ch]; code != "" {
+		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": code})
+		return
+	}
+	if f.notIn[ch] {
+		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "not_in_channel"})
+		return
+	}
 	f.posts = append(f.posts, r.PostForm)
-	json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": r.PostForm.Get("channel"), "ts": "1700000000.000200"})
+	ts := fmt.Sprintf("1700000000.%06d", len(f.posts))
+	if f.hangOnce[ch] {
+		delete(f.hangOnce, ch)
+		f.mu.Unlock()
+		time.Sleep(2 * time.Second) // the message is posted; the answer comes too late
+		f.mu.Lock()
+	}
+	json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": ch, "ts": ts})
+}
+
+// history returns the channel's messages, newest first, with metadata when
+// include_all_metadata is set, as Slack does.
+func (f *fakeSlack) history(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var msgs []map[string]any
+	for i := len(f.posts) - 1; i >= 0; i-- {
+		p := f.posts[i]
+		if p.Get("channel") != r.PostForm.Get("channel") {
+			continue
+		}
+		m := map[string]any{"type": "message", "text": p.Get("text"), "ts": fmt.Sprintf("1700000000.%06d", i+1), "bot_id": "B1"}
+		if inc := r.PostForm.Get("include_all_metadata"); (inc == "1" || inc == "true") && p.Get("metadata") != "" {
+			var md any
+			json.Unmarshal([]byte(p.Get("metadata")), &md)
+			m["metadata"] = md
+		}
+		msgs = append(msgs, m)
+	}
+	json.NewEncoder(w).Encode(map[string]any{"ok": true, "messages": msgs, "has_more": false})
+}
+
+func (f *fakeSlack) join(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.joins++
+	delete(f.notIn, r.PostForm.Get("channel"))
+	json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": map[string]any{"id": r.PostForm.Get("channel")}})
 }
 
 func (f *fakeSlack) connectionsOpen(w http.ResponseWriter, r *http.Request) {
