@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -45,6 +46,10 @@ type Adapter struct {
 	verifier *Verifier
 	log      *slog.Logger
 	cache    *bot.ResponseCache
+
+	restOnce sync.Once // the REST session for digests, made on first use
+	rest     *discordgo.Session
+	restErr  error
 }
 
 // request is the part of an interaction briefbot reads. Decoding only this

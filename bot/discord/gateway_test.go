@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -28,10 +29,15 @@ type fakeDiscord struct {
 	callbacks   []json.RawMessage // interaction responses
 	identified  bool
 	dispatch    chan map[string]any
+
+	messages     map[string][]map[string]any // channel → messages, newest last
+	nonces       map[string]string           // channel|nonce → message id
+	channelError map[string][2]int           // channel → HTTP status, Discord error code
 }
 
 func newFakeDiscord(t *testing.T) *fakeDiscord {
-	f := &fakeDiscord{t: t, dispatch: make(chan map[string]any, 4)}
+	f := &fakeDiscord{t: t, dispatch: make(chan map[string]any, 4), messages: map[string][]map[string]any{},
+		nonces: map[string]string{}, channelError: map[string][2]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/{ver}/gateway", func(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]any{"url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/gw"})
@@ -45,10 +51,71 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 		f.mu.Unlock()
 		w.WriteHeader(http.StatusNoContent)
 	})
-	mux.HandleFunc("GET /gw/", f.gateway) // discordgo appends "/?v=…&encoding=json"
+	mux.HandleFunc("GET /gw/", f.gateway)
+	mux.HandleFunc("POST /api/{ver}/channels/{ch}/messages", f.createMessage)
+	mux.HandleFunc("GET /api/{ver}/channels/{ch}/messages", f.listMessages) // discordgo appends "/?v=…&encoding=json"
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f
+}
+
+// createMessage posts a message; with enforce_nonce, a nonce seen before
+// returns the message it created, as Discord does.
+func (f *fakeDiscord) createMessage(w http.ResponseWriter, r *http.Request) {
+	ch := r.PathValue("ch")
+	var body map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		w.WriteHeader(400)
+		io.WriteString(w, `{"message": "400: Bad Request", "code": 50109}`)
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if e, ok := f.channelError[ch]; ok {
+		w.WriteHeader(e[0])
+		fmt.Fprintf(w, `{"message": "error", "code": %d}`, e[1])
+		return
+	}
+	if f.rateLimited > 0 {
+		f.rateLimited--
+		w.WriteHeader(http.StatusTooManyRequests)
+		io.WriteString(w, `{"message": "You are being rate limited.", "retry_after": 0.5, "global": false}`)
+		return
+	}
+	nonce, _ := body["nonce"].(string)
+	if id, ok := f.nonces[ch+"|"+nonce]; ok && body["enforce_nonce"] == true {
+		for _, m := range f.messages[ch] {
+			if m["id"] == id {
+				json.NewEncoder(w).Encode(m)
+				return
+			}
+		}
+	}
+	id := fmt.Sprintf("%d", 1500000000000000000+len(f.messages[ch])+1)
+	m := map[string]any{"id": id, "channel_id": ch, "content": "", "embeds": body["embeds"], "nonce": nonce,
+		"author": map[string]any{"id": "999", "username": "briefbot", "bot": true}}
+	f.messages[ch] = append(f.messages[ch], m)
+	f.nonces[ch+"|"+nonce] = id
+	json.NewEncoder(w).Encode(m)
+}
+
+// listMessages returns the latest messages, newest first; history carries
+// no nonces, as on Discord.
+func (f *fakeDiscord) listMessages(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ms := f.messages[r.PathValue("ch")]
+	out := []map[string]any{}
+	for i := len(ms) - 1; i >= 0; i-- {
+		m := map[string]any{}
+		for k, v := range ms[i] {
+			if k != "nonce" {
+				m[k] = v
+			}
+		}
+		out = append(out, m)
+	}
+	json.NewEncoder(w).Encode(out)
 }
 
 func (f *fakeDiscord) overwrite(w http.ResponseWriter, r *http.Request) {

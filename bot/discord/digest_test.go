@@ -1,0 +1,59 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/briefbot/briefbot/digest"
+)
+
+func TestDigestSender(t *testing.T) {
+	f := newFakeDiscord(t)
+	a := newGatewayAdapter(t, f, "")
+	ctx := context.Background()
+	slot := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
+	ans := newBot(t).Briefing().DigestFor(slot, nil, true)
+	sub := digest.Subscription{ID: 3, Platform: digest.Discord, Channel: "1200"}
+
+	id, err := a.Send(ctx, sub, slot, ans)
+	if err != nil || id == "" {
+		t.Fatalf("send: %q %v", id, err)
+	}
+	// The same slot again, as after a lost answer: the nonce returns the
+	// same message instead of a second one.
+	id2, err := a.Send(ctx, sub, slot, ans)
+	if err != nil || id2 != id || len(f.messages["1200"]) != 1 {
+		t.Fatalf("resend: %q vs %q, %d messages, %v", id2, id, len(f.messages["1200"]), err)
+	}
+	m := f.messages["1200"][0]
+	if m["nonce"] != "bb3-1795334400" {
+		t.Fatalf("nonce %v", m["nonce"])
+	}
+	if found, err := a.Find(ctx, sub, slot); err != nil || found != id {
+		t.Fatalf("find: %q %v", found, err)
+	}
+	if found, _ := a.Find(ctx, sub, slot.Add(24*time.Hour)); found != "" {
+		t.Fatalf("found another slot: %q", found)
+	}
+	for code, want := range map[int]string{10003: "Unknown Channel", 50001: "Missing Access", 50013: "Missing Permissions"} {
+		f.mu.Lock()
+		f.channelError["1300"] = [2]int{403, code}
+		f.mu.Unlock()
+		_, err := a.Send(ctx, digest.Subscription{ID: 4, Platform: digest.Discord, Channel: "1300"}, slot, ans)
+		var perm *digest.PermanentError
+		if !errors.As(err, &perm) || !strings.Contains(perm.Reason, want) {
+			t.Errorf("%d: %v", code, err)
+		}
+	}
+	f.mu.Lock()
+	f.rateLimited = 1
+	f.mu.Unlock()
+	_, err = a.Send(ctx, digest.Subscription{ID: 5, Platform: digest.Discord, Channel: "1400"}, slot, ans)
+	var ra *digest.RetryAfterError
+	if !errors.As(err, &ra) || ra.After != 500*time.Millisecond {
+		t.Fatalf("429: %v", err)
+	}
+}
