@@ -8,11 +8,26 @@ import (
 	"time"
 
 	"github.com/briefbot/briefbot/briefings"
+	"github.com/briefbot/briefbot/digest"
 )
 
 // Handler answers the text a user typed after /guarantees.
 type Handler interface {
+	// Answer answers text with no channel context (lookups).
 	Answer(ctx context.Context, text string) briefings.Answer
+	// AnswerFor answers text typed by a caller in a channel, which the
+	// subscription commands need.
+	AnswerFor(ctx context.Context, c Caller, text string) briefings.Answer
+}
+
+// Caller is who typed a command, and where.
+type Caller struct {
+	Platform digest.Platform
+	Channel  string
+	User     string
+	// CanManage is whether the caller may change the channel's digest
+	// (Discord: the Manage Channels permission; Slack: anyone).
+	CanManage bool
 }
 
 // Adapter connects the bot to one chat platform (or the console): it
@@ -31,6 +46,7 @@ type Bot struct {
 	gen      atomic.Uint64
 	now      func() time.Time
 	log      *slog.Logger
+	digests  *digest.Service
 }
 
 // Option configures a Bot.
@@ -38,6 +54,9 @@ type Option func(*Bot)
 
 // WithClock sets the clock that dates digests (default time.Now).
 func WithClock(now func() time.Time) Option { return func(b *Bot) { b.now = now } }
+
+// WithDigests enables the subscription commands.
+func WithDigests(s *digest.Service) Option { return func(b *Bot) { b.digests = s } }
 
 // WithLogger sets the logger (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(b *Bot) { b.log = l } }
@@ -69,11 +88,16 @@ func (b *Bot) Generation() uint64 { return b.gen.Load() }
 // Answer parses the text and answers it. It never fails: every input gets
 // an answer or a clear message.
 func (b *Bot) Answer(ctx context.Context, text string) briefings.Answer {
-	return b.Do(ctx, Parse(text))
+	return b.Do(ctx, Caller{}, Parse(text))
 }
 
-// Do answers a parsed request.
-func (b *Bot) Do(_ context.Context, req Request) briefings.Answer {
+// AnswerFor parses the text a caller typed in a channel and answers it.
+func (b *Bot) AnswerFor(ctx context.Context, c Caller, text string) briefings.Answer {
+	return b.Do(ctx, c, Parse(text))
+}
+
+// Do answers a parsed request from a caller.
+func (b *Bot) Do(ctx context.Context, c Caller, req Request) briefings.Answer {
 	br := b.briefing.Load()
 	var a briefings.Answer
 	switch req.Command {
@@ -97,6 +121,8 @@ func (b *Bot) Do(_ context.Context, req Request) briefings.Answer {
 		a = br.SourcesAnswer()
 	case "digest":
 		a = br.DigestAnswer(b.now())
+	case "subscribe", "unsubscribe", "subscriptions":
+		a = b.subscription(ctx, c, req)
 	case "ask":
 		if req.Arg == "" {
 			a = br.OverviewAnswer()
@@ -111,6 +137,27 @@ func (b *Bot) Do(_ context.Context, req Request) briefings.Answer {
 		a.Notes = append(a.Notes, fmt.Sprintf("Your text was longer than %d characters; only the first %d were read.", MaxInputRunes, MaxInputRunes))
 	}
 	return a
+}
+
+// subscription answers the subscription commands.
+func (b *Bot) subscription(ctx context.Context, c Caller, req Request) briefings.Answer {
+	title := "Digests"
+	switch {
+	case b.digests == nil:
+		return briefings.Answer{Kind: req.Command, Title: title, Intro: "Scheduled digests are not enabled on this bot."}
+	case c.Channel == "":
+		return briefings.Answer{Kind: req.Command, Title: title, Intro: "Digests are per channel: use this command in the channel that should get them."}
+	case req.Command != "subscriptions" && !c.CanManage:
+		return briefings.Answer{Kind: req.Command, Title: title, Intro: "Changing this channel's digest needs the Manage Channels permission."}
+	}
+	switch req.Command {
+	case "subscribe":
+		return b.digests.Subscribe(ctx, c.Platform, c.Channel, c.User, req.Arg)
+	case "unsubscribe":
+		return b.digests.Unsubscribe(ctx, c.Platform, c.Channel)
+	default:
+		return b.digests.Status(ctx, c.Platform, c.Channel)
+	}
 }
 
 // Help is the usage answer, generated from Commands.

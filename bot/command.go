@@ -17,6 +17,16 @@ type Command struct {
 	Arg         string
 	Description string
 	Example     string
+	// Options are the argument's parts, for platforms that declare options
+	// (Discord); all optional.
+	Options []ArgOption
+}
+
+// ArgOption is one optional part of a command's argument.
+type ArgOption struct {
+	Name        string
+	Description string
+	Choices     []string // when set, the only values allowed
 }
 
 // Commands returns the subcommands of /guarantees in help order.
@@ -32,6 +42,14 @@ func Commands() []Command {
 		{Name: "sources", Description: "The articles and reports the briefing rests on", Example: "sources"},
 		{Name: "digest", Description: "A preview of today's digest", Example: "digest"},
 		{Name: "ask", Arg: "QUESTION", Description: "A question in plain words (the word ask is optional)", Example: "what does trump think about troops"},
+		{Name: "subscribe", Arg: "[daily|weekdays] [HH:MM] [ZONE]", Description: "Send this channel the digest on a schedule (default: daily, 08:00 UTC)", Example: "subscribe weekdays 07:30 Europe/Kyiv",
+			Options: []ArgOption{
+				{Name: "frequency", Description: "Every day or on weekdays", Choices: []string{"daily", "weekdays"}},
+				{Name: "time", Description: "Time of day, HH:MM, 24-hour"},
+				{Name: "timezone", Description: "IANA time zone, such as Europe/Kyiv"},
+			}},
+		{Name: "unsubscribe", Description: "Stop this channel's digest", Example: "unsubscribe"},
+		{Name: "subscriptions", Description: "This channel's digest: schedule, next delivery, last deliveries", Example: "subscriptions"},
 		{Name: "help", Description: "This help", Example: "help"},
 	}
 }

@@ -36,7 +36,7 @@ func Parse(text string) Request {
 	switch w := strings.ToLower(word); w {
 	case "":
 		req.Command = "overview"
-	case "actor", "option", "ask":
+	case "actor", "option", "ask", "subscribe":
 		req.Command, req.Arg = w, arg
 	case "who":
 		// "who" alone is the list of actors; "who backs troops" is a question.
@@ -88,4 +88,15 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 		return s[len(prefix):], true
 	}
 	return s, false
+}
+
+// Cacheable reports whether the answer to text depends only on the text
+// and the briefing, so adapters may cache it: not the digest (it depends
+// on the date) nor the subscription commands (they depend on the channel).
+func Cacheable(text string) bool {
+	switch Parse(text).Command {
+	case "digest", "subscribe", "unsubscribe", "subscriptions":
+		return false
+	}
+	return true
 }

@@ -13,11 +13,17 @@ import (
 
 	"github.com/briefbot/briefbot/bot"
 	"github.com/briefbot/briefbot/bot/plain"
+	"github.com/briefbot/briefbot/digest"
 )
 
 // MaxLineBytes is the longest input line kept; the rest of a longer line is
 // read and discarded, so no input can exhaust memory.
 const MaxLineBytes = 64 << 10
+
+// caller is the console's user: one channel, "console", which they manage.
+func caller() bot.Caller {
+	return bot.Caller{Platform: digest.Console, Channel: "console", User: "console", CanManage: true}
+}
 
 // Adapter is the console adapter.
 type Adapter struct {
@@ -86,7 +92,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 			case "quit", "exit":
 				return nil
 			}
-			if _, err := io.WriteString(a.out, plain.Render(h.Answer(ctx, text), bot.SlashCommand)+"\n"); err != nil {
+			if _, err := io.WriteString(a.out, plain.Render(h.AnswerFor(ctx, caller(), text), bot.SlashCommand)+"\n"); err != nil {
 				return fmt.Errorf("console: writing answer: %w", err)
 			}
 		}

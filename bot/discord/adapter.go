@@ -16,6 +16,7 @@ import (
 
 	"github.com/briefbot/briefbot/bot"
 	"github.com/briefbot/briefbot/briefings"
+	"github.com/briefbot/briefbot/digest"
 )
 
 // MaxBodyBytes is the largest interaction body accepted.
@@ -55,18 +56,53 @@ type Adapter struct {
 // request is the part of an interaction briefbot reads. Decoding only this
 // is several times cheaper than discordgo's full Interaction.
 type request struct {
-	Type discordgo.InteractionType `json:"type"`
-	Data struct {
+	Type      discordgo.InteractionType `json:"type"`
+	ChannelID string                    `json:"channel_id"`
+	Member    *member                   `json:"member"` // in guilds
+	User      *userRef                  `json:"user"`   // in DMs
+	Data      struct {
 		Name     string                                               `json:"name"`
 		CustomID string                                               `json:"custom_id"`
 		Options  []*discordgo.ApplicationCommandInteractionDataOption `json:"options"`
 	} `json:"data"`
 }
 
+// caller is who sent the interaction, where. In a guild, changing a
+// channel's digest needs Manage Channels; a DM is the user's own.
+func (r request) caller() bot.Caller {
+	c := bot.Caller{Platform: digest.Discord, Channel: r.ChannelID}
+	switch {
+	case r.Member != nil:
+		c.User = r.Member.User.ID
+		c.CanManage = r.Member.Permissions&discordgo.PermissionManageChannels != 0
+	case r.User != nil:
+		c.User, c.CanManage = r.User.ID, true
+	}
+	return c
+}
+
+type member struct {
+	Permissions int64   `json:"permissions,string"`
+	User        userRef `json:"user"`
+}
+
+type userRef struct {
+	ID string `json:"id"`
+}
+
 // fromInteraction takes the same fields from an interaction that arrived
 // over the gateway.
 func fromInteraction(in *discordgo.Interaction) request {
-	r := request{Type: in.Type}
+	r := request{Type: in.Type, ChannelID: in.ChannelID}
+	if in.Member != nil {
+		r.Member = &member{Permissions: in.Member.Permissions}
+		if in.Member.User != nil {
+			r.Member.User.ID = in.Member.User.ID
+		}
+	}
+	if in.User != nil {
+		r.User = &userRef{ID: in.User.ID}
+	}
 	switch in.Type {
 	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
 		d := in.ApplicationCommandData()
@@ -167,12 +203,12 @@ func cacheKey(req request) string {
 	switch req.Type {
 	case discordgo.InteractionApplicationCommand:
 		q := text(req.Data.Options)
-		if req.Data.Name != commandName || bot.Parse(q).Command == "digest" {
+		if req.Data.Name != commandName || !bot.Cacheable(q) {
 			return ""
 		}
 		return "c\x00" + q
 	case discordgo.InteractionMessageComponent:
-		if q, ok := strings.CutPrefix(req.Data.CustomID, ShareCustomIDPrefix); ok && bot.Parse(q).Command != "digest" {
+		if q, ok := strings.CutPrefix(req.Data.CustomID, ShareCustomIDPrefix); ok && bot.Cacheable(q) {
 			return "s\x00" + q
 		}
 	}
@@ -194,13 +230,13 @@ func (a *Adapter) respond(ctx context.Context, req request) *discordgo.Interacti
 		if req.Data.Name != commandName {
 			return notice(fmt.Sprintf("Unknown command %q: this bot only answers /%s.", req.Data.Name, commandName))
 		}
-		return a.answer(ctx, text(req.Data.Options), true)
+		return a.answer(ctx, req.caller(), text(req.Data.Options), true)
 	case discordgo.InteractionMessageComponent:
 		q, ok := strings.CutPrefix(req.Data.CustomID, ShareCustomIDPrefix)
 		if !ok {
 			return notice("That button is not one of briefbot's.")
 		}
-		return a.answer(ctx, q, false)
+		return a.answer(ctx, req.caller(), q, false)
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		return a.autocomplete(req.Data.Options)
 	default:
@@ -210,10 +246,14 @@ func (a *Adapter) respond(ctx context.Context, req request) *discordgo.Interacti
 
 // answer answers a query: ephemerally with a Share button for lookups, or
 // publicly when shared.
-func (a *Adapter) answer(ctx context.Context, q string, lookup bool) *discordgo.InteractionResponse {
+func (a *Adapter) answer(ctx context.Context, c bot.Caller, q string, lookup bool) *discordgo.InteractionResponse {
 	data := &discordgo.InteractionResponseData{
-		Embeds:          []*discordgo.MessageEmbed{Render(a.h.Answer(ctx, q))},
+		Embeds:          []*discordgo.MessageEmbed{Render(a.h.AnswerFor(ctx, c, q))},
 		AllowedMentions: noMentions(),
+	}
+	if cmd := bot.Parse(q).Command; cmd == "subscribe" || cmd == "unsubscribe" || cmd == "subscriptions" {
+		data.Flags = discordgo.MessageFlagsEphemeral
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}
 	}
 	if lookup {
 		data.Flags = discordgo.MessageFlagsEphemeral

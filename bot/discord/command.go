@@ -32,6 +32,13 @@ func Command() *discordgo.ApplicationCommand {
 			Name:        c.Name,
 			Description: shortDescription(c.Description),
 		}
+		for _, o := range c.Options {
+			opt := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: o.Name, Description: o.Description}
+			for _, ch := range o.Choices {
+				opt.Choices = append(opt.Choices, &discordgo.ApplicationCommandOptionChoice{Name: ch, Value: ch})
+			}
+			sub.Options = append(sub.Options, opt)
+		}
 		switch c.Arg {
 		case "NAME":
 			sub.Options = []*discordgo.ApplicationCommandOption{{

@@ -16,6 +16,8 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/briefbot/briefbot/bot"
+	"github.com/briefbot/briefbot/briefings"
+	"github.com/briefbot/briefbot/digest"
 )
 
 // Response visibilities for /guarantees answers.
@@ -106,17 +108,23 @@ func (*Adapter) Name() string { return "slack" }
 func (a *Adapter) Wait() { a.wg.Wait() }
 
 // commandResponse is the JSON answer to a slash command: the ack body in
-// both modes. Answers are cached by text: the same question always gets the
-// same bytes until the briefing changes.
-func (a *Adapter) commandResponse(ctx context.Context, text string) []byte {
+// both modes. Lookups are cached by text: the same question always gets the
+// same bytes until the briefing changes. Per-channel commands (digests,
+// subscriptions) are answered for the caller and never cached.
+func (a *Adapter) commandResponse(ctx context.Context, text string, caller func() bot.Caller) []byte {
 	gen := bot.Generation(a.h)
 	if b, ok := a.cache.Get(gen, text); ok {
 		return b
 	}
-	cacheable := bot.Parse(text).Command != "digest" // the digest depends on the date
-	ans := a.h.Answer(ctx, text)
+	cacheable := bot.Cacheable(text)
+	var ans briefings.Answer
+	if cacheable {
+		ans = a.h.Answer(ctx, text)
+	} else {
+		ans = a.h.AnswerFor(ctx, caller(), text)
+	}
 	opt := RenderOptions{}
-	if a.cfg.ResponseType == Ephemeral {
+	if a.cfg.ResponseType == Ephemeral && shareable(text) {
 		opt.ShareQuery = text
 	}
 	msg := Render(ans, opt)
@@ -133,6 +141,22 @@ func (a *Adapter) commandResponse(ctx context.Context, text string) []byte {
 		a.cache.Put(gen, text, body)
 	}
 	return body
+}
+
+// shareable reports whether an answer is worth a Share button: lookups
+// and the digest preview, not the subscription commands.
+func shareable(text string) bool {
+	switch bot.Parse(text).Command {
+	case "subscribe", "unsubscribe", "subscriptions":
+		return false
+	}
+	return true
+}
+
+// caller describes a Slack user in a channel: anyone in a channel may
+// change its digest.
+func caller(channel, user string) bot.Caller {
+	return bot.Caller{Platform: digest.Slack, Channel: channel, User: user, CanManage: true}
 }
 
 // share posts the answer to a shared query for everyone, through the
@@ -171,7 +195,7 @@ func (a *Adapter) mention(ctx context.Context, ev *slackevents.AppMentionEvent) 
 		return nil
 	}
 	text := strings.TrimSpace(leadingMentions.ReplaceAllString(ev.Text, ""))
-	msg := Render(a.h.Answer(ctx, text), RenderOptions{})
+	msg := Render(a.h.AnswerFor(ctx, caller(ev.Channel, ev.User), text), RenderOptions{})
 	thread := ev.ThreadTimeStamp
 	if thread == "" {
 		thread = ev.TimeStamp

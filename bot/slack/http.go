@@ -61,7 +61,11 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []by
 		http.Error(w, "malformed form body", http.StatusBadRequest)
 		return
 	}
-	resp := a.commandResponse(r.Context(), text)
+	resp := a.commandResponse(r.Context(), text, func() bot.Caller {
+		ch, _ := formValue(body, "channel_id")
+		user, _ := formValue(body, "user_id")
+		return caller(ch, user)
+	})
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	// A known length spares answers over 2 KiB chunked encoding.

@@ -9,6 +9,8 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/briefbot/briefbot/bot"
 )
 
 // RunSocketMode connects over Socket Mode and serves until ctx is done:
@@ -56,7 +58,7 @@ func (a *Adapter) handleSocketEvent(ctx context.Context, client *socketmode.Clie
 			return
 		}
 		// The ack carries the answer, as an HTTP response would.
-		if err := client.AckCtx(ctx, evt.Request.EnvelopeID, json.RawMessage(a.commandResponse(ctx, cmd.Text))); err != nil {
+		if err := client.AckCtx(ctx, evt.Request.EnvelopeID, json.RawMessage(a.commandResponse(ctx, cmd.Text, func() bot.Caller { return caller(cmd.ChannelID, cmd.UserID) }))); err != nil {
 			a.log.Error("acking slash command", "err", err)
 		}
 	case socketmode.EventTypeInteractive:
