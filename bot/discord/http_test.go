@@ -2,6 +2,7 @@ package discord
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
@@ -14,6 +15,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/briefbot/briefbot/bot"
+	"github.com/briefbot/briefbot/digest"
+	"github.com/briefbot/briefbot/store/sqlite"
 )
 
 var testNow = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
@@ -212,6 +217,51 @@ func TestConfig(t *testing.T) {
 	} {
 		if _, err := New(c.cfg, newBot(t)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: %v", c.cfg, err)
+		}
+	}
+}
+
+func TestSubscribeNeedsManageChannels(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	e := newHTTPEnv(t)
+	pub := hex.EncodeToString(e.pub)
+	a, err := New(Config{AppID: "1234", PublicKey: pub, Now: func() time.Time { return testNow }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
+		bot.New(newBot(t).Briefing(), bot.WithDigests(&digest.Service{Store: st, Defaults: digest.DefaultDefaults(), Clock: digest.RealClock{}})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	a.Register(mux)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	u := srv.URL + "/discord/interactions"
+	body := func(perms string) string {
+		b, _ := json.Marshal(map[string]any{"id": "1", "application_id": "1234", "type": 2, "token": "t", "version": 1, "channel_id": "1200", "guild_id": "1",
+			"member": map[string]any{"user": map[string]any{"id": "5"}, "permissions": perms},
+			"data":   sub("subscribe", map[string]any{"name": "frequency", "type": 3, "value": "weekdays"})})
+		return string(b)
+	}
+	_, _, raw := send(t, signedReq(t, u, e.priv, testNow, body("0")))
+	if !strings.Contains(raw, "needs the Manage Channels permission") || !strings.Contains(raw, `"flags":64`) {
+		t.Fatalf("without permission: %s", raw)
+	}
+	// With Manage Channels (16) the channel is subscribed.
+	_, _, raw = send(t, signedReq(t, u, e.priv, testNow, body("16")))
+	if !strings.Contains(raw, "weekdays at 08:00 UTC") || strings.Contains(raw, ShareCustomIDPrefix) {
+		t.Fatalf("with permission: %s", raw)
+	}
+	if sub, err := st.Subscription(ctx, digest.Discord, "1200"); err != nil || sub.CreatedBy != "5" {
+		t.Fatalf("stored: %+v %v", sub, err)
+	}
+	// The subscribe subcommand declares its options, frequency with choices.
+	for _, s := range Command().Options {
+		if s.Name == "subscribe" && (len(s.Options) != 3 || len(s.Options[0].Choices) != 2) {
+			t.Fatalf("subscribe options: %+v", s.Options)
 		}
 	}
 }
