@@ -3,10 +3,18 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
 	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/briefbot/briefbot/digest"
 )
 
 // Config is briefbot's configuration.
@@ -22,6 +30,136 @@ type Config struct {
 	HTTPAddr string
 	Slack    Slack
 	Discord  Discord
+	Digests  Digests
+}
+
+// Digests configures scheduled digests.
+type Digests struct {
+	// DB is the SQLite database for subscriptions and the delivery ledger
+	// (BRIEFBOT_DB, default ./briefbot.db; in-memory in console mode unless
+	// set).
+	DB string
+	// Grace is how late a slot missed while the bot was down is still
+	// delivered (BRIEFBOT_DIGEST_GRACE, default 2h).
+	Grace time.Duration
+	// Frequency, Time and Zone are what a bare `subscribe` gets
+	// (BRIEFBOT_DIGEST_FREQUENCY daily|weekdays, BRIEFBOT_DIGEST_TIME HH:MM,
+	// BRIEFBOT_DIGEST_TZ; default daily, 08:00, UTC).
+	Frequency, Time, Zone string
+	// Declared are subscriptions the operator declares in the file.
+	Declared []Declared
+}
+
+// Declared is a subscription from the configuration file.
+type Declared struct {
+	Platform string `yaml:"platform"`
+	Channel  string `yaml:"channel"`
+	Schedule string `yaml:"schedule"`
+}
+
+// file is the YAML configuration file's shape.
+type file struct {
+	Briefing string `yaml:"briefing"`
+	LogLevel string `yaml:"log_level"`
+	HTTPAddr string `yaml:"http_addr"`
+	DB       string `yaml:"db"`
+	Digest   struct {
+		Frequency string `yaml:"frequency"`
+		Time      string `yaml:"time"`
+		Timezone  string `yaml:"timezone"`
+		Grace     string `yaml:"grace"`
+	} `yaml:"digest_defaults"`
+	Digests []Declared `yaml:"digests"`
+}
+
+// Load reads the configuration file at path (none when empty) and then the
+// environment through getenv, which overrides the file. It reports every
+// invalid setting at once, each naming the setting.
+func Load(path string, getenv func(string) string) (Config, error) {
+	var f file
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return Config{}, fmt.Errorf("config file: %w", err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+			return Config{}, fmt.Errorf("config file %s: %w", path, err)
+		}
+	}
+	env := func(name, fromFile string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return fromFile
+	}
+	merged := func(name string) string {
+		switch name {
+		case "BRIEFBOT_BRIEFING":
+			return env(name, f.Briefing)
+		case "BRIEFBOT_LOG_LEVEL":
+			return env(name, f.LogLevel)
+		case "BRIEFBOT_HTTP_ADDR":
+			return env(name, f.HTTPAddr)
+		}
+		return getenv(name)
+	}
+	c, err := FromEnv(merged)
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+	}
+	d := &c.Digests
+	d.DB = env("BRIEFBOT_DB", f.DB)
+	d.Frequency = env("BRIEFBOT_DIGEST_FREQUENCY", f.Digest.Frequency)
+	d.Time = env("BRIEFBOT_DIGEST_TIME", f.Digest.Time)
+	d.Zone = env("BRIEFBOT_DIGEST_TZ", f.Digest.Timezone)
+	if d.Frequency == "" {
+		d.Frequency = "daily"
+	}
+	if d.Time == "" {
+		d.Time = "08:00"
+	}
+	if d.Zone == "" {
+		d.Zone = "UTC"
+	}
+	if d.Frequency != "daily" && d.Frequency != "weekdays" {
+		errs = append(errs, fmt.Errorf("BRIEFBOT_DIGEST_FREQUENCY: %q: use daily or weekdays", d.Frequency))
+	}
+	if _, err := time.LoadLocation(d.Zone); err != nil {
+		errs = append(errs, fmt.Errorf("BRIEFBOT_DIGEST_TZ: %q is not an IANA time zone (such as Europe/Kyiv)", d.Zone))
+	}
+	d.Grace = 2 * time.Hour
+	if g := env("BRIEFBOT_DIGEST_GRACE", f.Digest.Grace); g != "" {
+		dur, err := time.ParseDuration(g)
+		if err != nil || dur < 0 {
+			errs = append(errs, fmt.Errorf("BRIEFBOT_DIGEST_GRACE: %q is not a duration such as 2h or 90m", g))
+		} else {
+			d.Grace = dur
+		}
+	}
+	for i, s := range f.Digests {
+		where := fmt.Sprintf("digests[%d]", i)
+		switch s.Platform {
+		case "slack", "discord", "console":
+		default:
+			errs = append(errs, fmt.Errorf("%s.platform: %q: use slack, discord or console", where, s.Platform))
+		}
+		if strings.TrimSpace(s.Channel) == "" && s.Platform != "console" {
+			errs = append(errs, fmt.Errorf("%s.channel: required (a Slack channel id such as C0123456789, or a Discord channel id)", where))
+		}
+		if strings.TrimSpace(s.Schedule) == "" {
+			errs = append(errs, fmt.Errorf("%s.schedule: required, such as \"CRON_TZ=Europe/Kyiv 0 8 * * 1-5\" or \"@daily\"", where))
+		} else if _, err := digest.ParseSchedule(s.Schedule, time.UTC); err != nil {
+			errs = append(errs, fmt.Errorf("%s.schedule: %v", where, err))
+		}
+		if s.Platform == "console" && s.Channel == "" {
+			f.Digests[i].Channel = "console"
+		}
+	}
+	d.Declared = f.Digests
+	return c, errors.Join(errs...)
 }
 
 // Slack holds the Slack credentials.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,7 +19,8 @@ import (
 func TestServeDiscordHTTPInteractions(t *testing.T) {
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
 	addr := freeAddr(t)
-	vars := map[string]string{"DISCORD_APP_ID": "1234", "DISCORD_PUBLIC_KEY": hex.EncodeToString(pub), "BRIEFBOT_HTTP_ADDR": addr}
+	vars := map[string]string{"DISCORD_APP_ID": "1234", "DISCORD_PUBLIC_KEY": hex.EncodeToString(pub), "BRIEFBOT_HTTP_ADDR": addr,
+		"BRIEFBOT_DB": filepath.Join(t.TempDir(), "b.db")}
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr bytes.Buffer
 	done := make(chan int, 1)

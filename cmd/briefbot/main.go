@@ -32,6 +32,8 @@ import (
 	slackbot "github.com/briefbot/briefbot/bot/slack"
 	"github.com/briefbot/briefbot/briefings"
 	"github.com/briefbot/briefbot/config"
+	"github.com/briefbot/briefbot/digest"
+	"github.com/briefbot/briefbot/store/sqlite"
 )
 
 func main() {
@@ -62,24 +64,29 @@ const usage = `Usage:
 
 Flags:
   --briefing DIR   use the briefing in DIR instead of the embedded one (env BRIEFBOT_BRIEFING)
+  --config FILE    read settings from a YAML file; the environment overrides it (env BRIEFBOT_CONFIG)
 `
 
 // run is main without the process: it returns the exit code.
 func run(ctx context.Context, args []string, e env) int {
-	cfg, err := config.FromEnv(e.getenv)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "briefbot: configuration:\n  %s\n", strings.ReplaceAll(err.Error(), "\n", "\n  "))
-		return 2
-	}
 	global := flag.NewFlagSet("briefbot", flag.ContinueOnError)
 	global.SetOutput(e.stderr)
 	global.Usage = func() { fmt.Fprint(e.stderr, usage) }
-	global.StringVar(&cfg.BriefingDir, "briefing", cfg.BriefingDir, "briefing directory")
+	briefingDir := global.String("briefing", "", "briefing directory")
+	configPath := global.String("config", e.getenv("BRIEFBOT_CONFIG"), "configuration file (YAML)")
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
+	}
+	cfg, err := config.Load(*configPath, e.getenv)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "briefbot: configuration:\n  %s\n", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+		return 2
+	}
+	if *briefingDir != "" {
+		cfg.BriefingDir = *briefingDir
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 
@@ -229,17 +236,58 @@ func serve(ctx context.Context, cfg config.Config, args []string, e env, log *sl
 		fmt.Fprintf(e.stderr, "briefbot: %v\n", err)
 		return 1
 	}
-	bt := bot.New(b, bot.WithLogger(log))
+	// Digests: the store, the delivery engine and its senders, the runner.
+	dbPath := cfg.Digests.DB
+	if dbPath == "" {
+		dbPath = "briefbot.db"
+		if !cfg.ChatConfigured() && len(cfg.Digests.Declared) == 0 {
+			dbPath = ":memory:" // trying the console leaves no files behind
+		}
+	}
+	st, err := sqlite.Open(ctx, dbPath)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "briefbot: BRIEFBOT_DB: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	deliverer := &digest.Deliverer{
+		Store: st, Senders: map[digest.Platform]digest.Sender{digest.Console: console.NewSender(e.stdout)},
+		Clock: digest.RealClock{}, Limits: digest.DefaultLimits(), Grace: cfg.Digests.Grace, Log: log,
+	}
+	runner := &digest.Runner{D: deliverer, Log: log}
+	svc := &digest.Service{Store: st, Clock: digest.RealClock{}, Changed: func(ctx context.Context) {
+		if err := runner.Sync(ctx); err != nil {
+			log.Error("digest: re-scheduling", "err", err)
+		}
+	}, Defaults: digest.Defaults{Weekdays: cfg.Digests.Frequency == "weekdays", Time: cfg.Digests.Time, Zone: cfg.Digests.Zone}}
+	bt := bot.New(b, bot.WithLogger(log), bot.WithDigests(svc))
+	deliverer.Briefing = bt.Briefing
+	for _, d := range cfg.Digests.Declared {
+		if _, err := st.Subscribe(ctx, digest.Subscription{Platform: digest.Platform(d.Platform), Channel: d.Channel,
+			Schedule: d.Schedule, FromConfig: true, CreatedBy: "configuration", CreatedAt: time.Now()}); err != nil {
+			fmt.Fprintf(e.stderr, "briefbot: %v\n", err)
+			return 1
+		}
+	}
+	if cfg.ChatConfigured() {
+		log.Info("digests", "db", dbPath, "declared", len(cfg.Digests.Declared))
+	}
+
 	if !cfg.ChatConfigured() {
 		var adapter bot.Adapter = console.New(e.stdin, e.stdout, e.interactive)
-		log.Debug("starting", "adapter", adapter.Name(), "sources", len(b.Sources), "actors", len(b.Actors), "options", len(b.Options))
-		if err := adapter.Run(ctx, bt); err != nil {
+		rctx, stop := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- runner.Run(rctx) }()
+		err := adapter.Run(ctx, bt)
+		stop()
+		<-done
+		if err != nil {
 			log.Error("adapter stopped", "adapter", adapter.Name(), "err", err)
 			return 1
 		}
 		return 0
 	}
-	if err := serveChat(ctx, cfg, bt, log); err != nil {
+	if err := serveChat(ctx, cfg, bt, deliverer, runner, log); err != nil {
 		log.Error("stopped", "err", err)
 		return 1
 	}
@@ -247,11 +295,11 @@ func serve(ctx context.Context, cfg config.Config, args []string, e env, log *sl
 }
 
 // serveChat runs the configured chat platforms until ctx is done.
-func serveChat(ctx context.Context, cfg config.Config, bt *bot.Bot, log *slog.Logger) error {
+func serveChat(ctx context.Context, cfg config.Config, bt *bot.Bot, deliverer *digest.Deliverer, runner *digest.Runner, log *slog.Logger) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	mux := http.NewServeMux()
-	var runners []func(context.Context) error
+	runners := []func(context.Context) error{runner.Run}
 	httpNeeded := cfg.Slack.SigningSecret != ""
 	if d := cfg.Discord; d.Configured() {
 		da, err := discordbot.New(discordbot.Config{AppID: d.AppID, PublicKey: d.PublicKey, BotToken: d.BotToken,
@@ -260,6 +308,7 @@ func serveChat(ctx context.Context, cfg config.Config, bt *bot.Bot, log *slog.Lo
 			return err
 		}
 		if d.BotToken != "" {
+			deliverer.Senders[digest.Discord] = da
 			// A failed registration leaves the previous command in place:
 			// log it and keep serving.
 			if err := da.RegisterCommand(ctx); err != nil {
@@ -284,6 +333,7 @@ func serveChat(ctx context.Context, cfg config.Config, bt *bot.Bot, log *slog.Lo
 			return err
 		}
 		defer sa.Wait()
+		deliverer.Senders[digest.Slack] = sa
 		if s.SigningSecret != "" {
 			sa.Register(mux)
 			log.Info("slack: HTTP mode", "commands", "POST /slack/commands", "interactions", "POST /slack/interactions", "events", "POST /slack/events", "responses", s.ResponseType)

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/briefbot/briefbot/briefings"
 )
@@ -189,3 +192,45 @@ func TestBinary(t *testing.T) {
 		t.Fatalf("briefbot check: %v\n%s", err, out)
 	}
 }
+
+// TestConsoleDigest runs the console with a declared console subscription:
+// its digest is printed while the console is open.
+func TestConsoleDigest(t *testing.T) {
+	dir := t.TempDir()
+	cfgFile := filepath.Join(dir, "briefbot.yaml")
+	os.WriteFile(cfgFile, []byte("digests:\n  - platform: console\n    schedule: \"@every 1s\"\n"), 0o600)
+	pr, pw := io.Pipe()
+	var out syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(context.Background(), []string{"--config", cfgFile}, env{stdin: pr, stdout: &out, stderr: io.Discard,
+			getenv: func(k string) string { return map[string]string{"BRIEFBOT_DB": filepath.Join(dir, "b.db")}[k] }})
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "--- digest for console") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no digest printed: %s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	pw.Close()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(out.String(), "Daily digest") || !strings.Contains(out.String(), "Bottom line") {
+		t.Fatalf("digest: %s", out.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,7 +29,7 @@ func freeAddr(t *testing.T) string {
 func TestServeSlackHTTPMode(t *testing.T) {
 	addr := freeAddr(t)
 	vars := map[string]string{
-		"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "topsecret", "BRIEFBOT_HTTP_ADDR": addr,
+		"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "topsecret", "BRIEFBOT_HTTP_ADDR": addr, "BRIEFBOT_DB": filepath.Join(t.TempDir(), "b.db"),
 		"SLACK_API_URL": "http://127.0.0.1:1/api/",
 	}
 	ctx, cancel := context.WithCancel(context.Background())
