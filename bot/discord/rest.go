@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/briefbot/briefbot/digest"
 )
 
 // rewriteHost sends every request to another scheme and host: discordgo
@@ -63,12 +65,8 @@ func (a *Adapter) withRetry(ctx context.Context, what string, call func() error)
 		}
 		wait := min(max(rl.RetryAfter, 100*time.Millisecond), 30*time.Second)
 		a.log.Warn("rate limited by Discord", "call", what, "retry_after", wait)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if (digest.RealClock{}).Sleep(ctx, wait) != nil {
 			return err
-		case <-t.C:
 		}
 	}
 	return err

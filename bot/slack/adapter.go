@@ -227,12 +227,12 @@ func (a *Adapter) withRetry(ctx context.Context, what string, call func() error)
 		case errors.As(err, &rl):
 			wait := min(max(rl.RetryAfter, time.Second), 30*time.Second)
 			a.log.Warn("rate limited by Slack", "call", what, "retry_after", wait)
-			if werr := sleep(ctx, wait); werr != nil {
+			if werr := (digest.RealClock{}).Sleep(ctx, wait); werr != nil {
 				return err
 			}
 		case errors.As(err, &se) && se.Code >= 500 && try < 2:
 			a.log.Warn("Slack server error, retrying", "call", what, "status", se.Code)
-			if werr := sleep(ctx, 500*time.Millisecond); werr != nil {
+			if werr := (digest.RealClock{}).Sleep(ctx, 500*time.Millisecond); werr != nil {
 				return err
 			}
 		default:
@@ -240,17 +240,6 @@ func (a *Adapter) withRetry(ctx context.Context, what string, call func() error)
 		}
 	}
 	return err
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // background runs f outside the request, bounded in time, tracked by Wait.
