@@ -100,3 +100,30 @@ func Cacheable(text string) bool {
 	}
 	return true
 }
+
+// Kind names the command text asks for ("actor", "ask", "overview", …),
+// for metrics. It reads only the first word and does not allocate: it runs
+// on every request, cached or not.
+func Kind(text string) string {
+	text = strings.TrimSpace(text)
+	if rest, ok := cutPrefixFold(text, SlashCommand); ok && (rest == "" || rest[0] == ' ') {
+		text = strings.TrimSpace(rest)
+	}
+	word, arg, _ := strings.Cut(text, " ")
+	if word == "" {
+		return "overview"
+	}
+	// The schema's names and whether they take an argument, as an array
+	// literal (no allocation); TestKind keeps it in step with Commands.
+	for _, c := range [...]struct {
+		name string
+		arg  bool
+	}{{"overview", false}, {"actors", false}, {"actor", true}, {"options", false}, {"option", true}, {"matrix", false},
+		{"timeline", false}, {"sources", false}, {"digest", false}, {"ask", true}, {"subscribe", true},
+		{"unsubscribe", false}, {"subscriptions", false}, {"help", false}} {
+		if strings.EqualFold(word, c.name) && (c.arg || arg == "" || c.name == "help") {
+			return c.name
+		}
+	}
+	return "ask"
+}

@@ -75,3 +75,29 @@ func TestCommandsAreDeclaredOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestKind(t *testing.T) {
+	for text, want := range map[string]string{
+		"": "overview", "/guarantees": "overview", "actor trump": "actor", "ACTOR trump": "actor", "/guarantees option troops": "option",
+		"actors": "actors", "actors in europe": "ask", "what does trump think": "ask", "help me": "help", "subscribe weekdays": "subscribe",
+	} {
+		if got := Kind(text); got != want {
+			t.Errorf("Kind(%q) = %q, want %q", text, got, want)
+		}
+		if p := Parse(text).Command; want != "ask" && p != want {
+			t.Errorf("Kind and Parse disagree on %q: %q vs %q", text, want, p)
+		}
+	}
+	for _, c := range Commands() {
+		arg := ""
+		if c.Arg != "" {
+			arg = " x"
+		}
+		if got := Kind(c.Name + arg); got != c.Name {
+			t.Errorf("Kind does not know %q (got %q)", c.Name, got)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { Kind("/guarantees actor trump") }); n != 0 {
+		t.Errorf("Kind allocates %v times", n)
+	}
+}

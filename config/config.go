@@ -57,19 +57,47 @@ type Declared struct {
 	Schedule string `yaml:"schedule"`
 }
 
-// file is the YAML configuration file's shape.
+// file is the YAML configuration file's shape. Every key has an
+// environment variable, which overrides it.
 type file struct {
-	Briefing string `yaml:"briefing"`
-	LogLevel string `yaml:"log_level"`
-	HTTPAddr string `yaml:"http_addr"`
-	DB       string `yaml:"db"`
-	Digest   struct {
-		Frequency string `yaml:"frequency"`
-		Time      string `yaml:"time"`
-		Timezone  string `yaml:"timezone"`
-		Grace     string `yaml:"grace"`
+	Briefing string `yaml:"briefing"`  // BRIEFBOT_BRIEFING
+	LogLevel string `yaml:"log_level"` // BRIEFBOT_LOG_LEVEL
+	HTTPAddr string `yaml:"http_addr"` // BRIEFBOT_HTTP_ADDR
+	DB       string `yaml:"db"`        // BRIEFBOT_DB
+	Slack    struct {
+		BotToken      string `yaml:"bot_token"`      // SLACK_BOT_TOKEN
+		AppToken      string `yaml:"app_token"`      // SLACK_APP_TOKEN
+		SigningSecret string `yaml:"signing_secret"` // SLACK_SIGNING_SECRET
+		APIURL        string `yaml:"api_url"`        // SLACK_API_URL
+		Response      string `yaml:"response"`       // BRIEFBOT_SLACK_RESPONSE
+	} `yaml:"slack"`
+	Discord struct {
+		AppID     string `yaml:"app_id"`     // DISCORD_APP_ID
+		PublicKey string `yaml:"public_key"` // DISCORD_PUBLIC_KEY
+		BotToken  string `yaml:"bot_token"`  // DISCORD_BOT_TOKEN
+		GuildID   string `yaml:"guild_id"`   // DISCORD_GUILD_ID
+		APIURL    string `yaml:"api_url"`    // DISCORD_API_URL
+	} `yaml:"discord"`
+	Digest struct {
+		Frequency string `yaml:"frequency"` // BRIEFBOT_DIGEST_FREQUENCY
+		Time      string `yaml:"time"`      // BRIEFBOT_DIGEST_TIME
+		Timezone  string `yaml:"timezone"`  // BRIEFBOT_DIGEST_TZ
+		Grace     string `yaml:"grace"`     // BRIEFBOT_DIGEST_GRACE
 	} `yaml:"digest_defaults"`
 	Digests []Declared `yaml:"digests"`
+}
+
+// byEnv maps each environment variable to the file's value for it.
+func (f *file) byEnv() map[string]string {
+	return map[string]string{
+		"BRIEFBOT_BRIEFING": f.Briefing, "BRIEFBOT_LOG_LEVEL": f.LogLevel, "BRIEFBOT_HTTP_ADDR": f.HTTPAddr, "BRIEFBOT_DB": f.DB,
+		"SLACK_BOT_TOKEN": f.Slack.BotToken, "SLACK_APP_TOKEN": f.Slack.AppToken, "SLACK_SIGNING_SECRET": f.Slack.SigningSecret,
+		"SLACK_API_URL": f.Slack.APIURL, "BRIEFBOT_SLACK_RESPONSE": f.Slack.Response,
+		"DISCORD_APP_ID": f.Discord.AppID, "DISCORD_PUBLIC_KEY": f.Discord.PublicKey, "DISCORD_BOT_TOKEN": f.Discord.BotToken,
+		"DISCORD_GUILD_ID": f.Discord.GuildID, "DISCORD_API_URL": f.Discord.APIURL,
+		"BRIEFBOT_DIGEST_FREQUENCY": f.Digest.Frequency, "BRIEFBOT_DIGEST_TIME": f.Digest.Time,
+		"BRIEFBOT_DIGEST_TZ": f.Digest.Timezone, "BRIEFBOT_DIGEST_GRACE": f.Digest.Grace,
+	}
 }
 
 // Load reads the configuration file at path (none when empty) and then the
@@ -88,22 +116,12 @@ func Load(path string, getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("config file %s: %w", path, err)
 		}
 	}
-	env := func(name, fromFile string) string {
+	fromFile := f.byEnv()
+	merged := func(name string) string {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			return v
 		}
-		return fromFile
-	}
-	merged := func(name string) string {
-		switch name {
-		case "BRIEFBOT_BRIEFING":
-			return env(name, f.Briefing)
-		case "BRIEFBOT_LOG_LEVEL":
-			return env(name, f.LogLevel)
-		case "BRIEFBOT_HTTP_ADDR":
-			return env(name, f.HTTPAddr)
-		}
-		return getenv(name)
+		return fromFile[name]
 	}
 	c, err := FromEnv(merged)
 	var errs []error
@@ -111,10 +129,10 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		errs = append(errs, err)
 	}
 	d := &c.Digests
-	d.DB = env("BRIEFBOT_DB", f.DB)
-	d.Frequency = env("BRIEFBOT_DIGEST_FREQUENCY", f.Digest.Frequency)
-	d.Time = env("BRIEFBOT_DIGEST_TIME", f.Digest.Time)
-	d.Zone = env("BRIEFBOT_DIGEST_TZ", f.Digest.Timezone)
+	d.DB = merged("BRIEFBOT_DB")
+	d.Frequency = merged("BRIEFBOT_DIGEST_FREQUENCY")
+	d.Time = merged("BRIEFBOT_DIGEST_TIME")
+	d.Zone = merged("BRIEFBOT_DIGEST_TZ")
 	if d.Frequency == "" {
 		d.Frequency = "daily"
 	}
@@ -131,7 +149,7 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("BRIEFBOT_DIGEST_TZ: %q is not an IANA time zone (such as Europe/Kyiv)", d.Zone))
 	}
 	d.Grace = 2 * time.Hour
-	if g := env("BRIEFBOT_DIGEST_GRACE", f.Digest.Grace); g != "" {
+	if g := merged("BRIEFBOT_DIGEST_GRACE"); g != "" {
 		dur, err := time.ParseDuration(g)
 		if err != nil || dur < 0 {
 			errs = append(errs, fmt.Errorf("BRIEFBOT_DIGEST_GRACE: %q is not a duration such as 2h or 90m", g))

@@ -89,6 +89,14 @@ func DefaultLimits() Limits {
 	}
 }
 
+// Observer receives the delivery engine's events (bot.Observer satisfies
+// it).
+type Observer interface {
+	APIError(platform, op string)
+	RateLimited(platform string)
+	Digest(platform, status string)
+}
+
 // Deliverer delivers digests exactly once per (subscription, slot) while it
 // runs, and at most once always: a slot is claimed in the ledger before it
 // is sent, and a claimed slot whose send had an unknown outcome is looked
@@ -105,6 +113,9 @@ type Deliverer struct {
 	// Location dates the digest when a schedule has no time zone.
 	Location *time.Location
 	Log      *slog.Logger
+	// Observer receives delivery outcomes, API errors and rate-limit
+	// waits; it may be nil.
+	Observer Observer
 
 	mu   sync.Mutex
 	next map[string]time.Time // rate limiter: earliest next send per key
@@ -161,7 +172,7 @@ func (d *Deliverer) Deliver(ctx context.Context, sub Subscription, slot time.Tim
 	for row.Attempts < max(d.Limits.Attempts, 1) {
 		if unknown {
 			if id, err := sender.Find(ctx, sub, slot); err == nil && id != "" {
-				return d.record(ctx, row, Sent, id, "", br.ItemKeys(), log)
+				return d.record(ctx, sub.Platform, row, Sent, id, "", br.ItemKeys(), log)
 			}
 		}
 		if err := d.wait(ctx, sub); err != nil {
@@ -170,7 +181,7 @@ func (d *Deliverer) Deliver(ctx context.Context, sub Subscription, slot time.Tim
 		row.Attempts++
 		id, err := sender.Send(ctx, sub, slot, answer)
 		if err == nil {
-			return d.record(ctx, row, Sent, id, "", br.ItemKeys(), log)
+			return d.record(ctx, sub.Platform, row, Sent, id, "", br.ItemKeys(), log)
 		}
 		lastErr = err
 		var perm *PermanentError
@@ -181,14 +192,16 @@ func (d *Deliverer) Deliver(ctx context.Context, sub Subscription, slot time.Tim
 			if derr := d.Store.Disable(ctx, sub.ID, perm.Reason); derr != nil {
 				return derr
 			}
-			return d.record(ctx, row, Failed, "", perm.Reason, nil, log)
+			return d.record(ctx, sub.Platform, row, Failed, "", perm.Reason, nil, log)
 		case errors.As(err, &ra):
+			d.observe(func(o Observer) { o.RateLimited(string(sub.Platform)) })
 			log.Warn("digest: rate limited", "retry_after", ra.After)
 			unknown = false
 			if err := d.Clock.Sleep(ctx, ra.After); err != nil {
 				return err
 			}
 		default:
+			d.observe(func(o Observer) { o.APIError(string(sub.Platform), "send digest") })
 			log.Warn("digest: send failed; will retry", "attempt", row.Attempts, "err", err)
 			unknown = true
 			if err := d.Clock.Sleep(ctx, backoff); err != nil {
@@ -197,14 +210,15 @@ func (d *Deliverer) Deliver(ctx context.Context, sub Subscription, slot time.Tim
 			backoff *= 2
 		}
 	}
-	return d.record(ctx, row, Failed, "", lastErr.Error(), nil, log)
+	return d.record(ctx, sub.Platform, row, Failed, "", lastErr.Error(), nil, log)
 }
 
-func (d *Deliverer) record(ctx context.Context, row Delivery, st Status, id, errText string, seen []string, log *slog.Logger) error {
+func (d *Deliverer) record(ctx context.Context, p Platform, row Delivery, st Status, id, errText string, seen []string, log *slog.Logger) error {
 	row.Status, row.MessageID, row.Error, row.UpdatedAt, row.Seen = st, id, errText, d.Clock.Now(), seen
 	if err := d.Store.Record(ctx, row); err != nil {
 		return err
 	}
+	d.observe(func(o Observer) { o.Digest(string(p), string(st)) })
 	if st == Sent {
 		log.Info("digest delivered", "message", id, "attempts", row.Attempts)
 	} else {
@@ -350,8 +364,15 @@ func (d *Deliverer) skip(ctx context.Context, sub Subscription, slot time.Time) 
 	if err != nil || !claimed {
 		return err
 	}
+	d.observe(func(o Observer) { o.Digest(string(sub.Platform), string(Skipped)) })
 	return d.Store.Record(ctx, Delivery{SubscriptionID: sub.ID, Slot: slot.UTC(), Status: Skipped,
 		Error: "missed while the bot was not running", UpdatedAt: d.Clock.Now()})
+}
+
+func (d *Deliverer) observe(f func(Observer)) {
+	if d.Observer != nil {
+		f(d.Observer)
+	}
 }
 
 func (d *Deliverer) loc() *time.Location {

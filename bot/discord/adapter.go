@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -31,6 +32,9 @@ type Config struct {
 	APIURL    string // DISCORD_API_URL: REST base URL (tests, proxies)
 	Now       func() time.Time
 	Log       *slog.Logger
+	// Observer receives commands, API errors and rate-limit waits
+	// (default: none).
+	Observer bot.Observer
 }
 
 // Briefer is what the adapter needs of the bot: answers, and the briefing
@@ -51,7 +55,12 @@ type Adapter struct {
 	restOnce sync.Once // the REST session for digests, made on first use
 	rest     *discordgo.Session
 	restErr  error
+
+	gatewayUp atomic.Bool
 }
+
+// GatewayConnected reports whether the gateway connection is up.
+func (a *Adapter) GatewayConnected() bool { return a.gatewayUp.Load() }
 
 // request is the part of an interaction briefbot reads. Decoding only this
 // is several times cheaper than discordgo's full Interaction.
@@ -65,6 +74,21 @@ type request struct {
 		CustomID string                                               `json:"custom_id"`
 		Options  []*discordgo.ApplicationCommandInteractionDataOption `json:"options"`
 	} `json:"data"`
+}
+
+// kind names the request for metrics.
+func (r request) kind() string {
+	switch r.Type {
+	case discordgo.InteractionPing:
+		return "ping"
+	case discordgo.InteractionApplicationCommand:
+		return bot.Kind(text(r.Data.Options))
+	case discordgo.InteractionMessageComponent:
+		return "share"
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return "autocomplete"
+	}
+	return "other"
 }
 
 // caller is who sent the interaction, where. In a guild, changing a
@@ -127,6 +151,9 @@ func New(cfg Config, h Briefer) (*Adapter, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	if cfg.Observer == nil {
+		cfg.Observer = bot.NopObserver{}
+	}
 	a := &Adapter{cfg: cfg, h: h, log: cfg.Log.With("adapter", "discord"), cache: bot.NewResponseCache(1024)}
 	if cfg.PublicKey != "" {
 		v, err := NewVerifier(cfg.PublicKey, cfg.Now)
@@ -178,6 +205,8 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 // encoded returns the JSON response to a request, from the cache when the
 // same question was answered from the same briefing before.
 func (a *Adapter) encoded(ctx context.Context, req request) []byte {
+	start := time.Now()
+	defer func() { a.cfg.Observer.Command("discord", req.kind(), time.Since(start)) }()
 	key := cacheKey(req)
 	gen := bot.Generation(a.h)
 	if key != "" {

@@ -61,8 +61,10 @@ func (a *Adapter) withRetry(ctx context.Context, what string, call func() error)
 		}
 		var rl *discordgo.RateLimitError
 		if !errors.As(err, &rl) || try == 3 {
+			a.cfg.Observer.APIError("discord", what)
 			return err
 		}
+		a.cfg.Observer.RateLimited("discord")
 		wait := min(max(rl.RetryAfter, 100*time.Millisecond), 30*time.Second)
 		a.log.Warn("rate limited by Discord", "call", what, "retry_after", wait)
 		if (digest.RealClock{}).Sleep(ctx, wait) != nil {
@@ -106,13 +108,21 @@ func (a *Adapter) RunGateway(ctx context.Context) error {
 		return err
 	}
 	s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
+		a.gatewayUp.Store(true)
 		a.log.Info("connected to the Discord gateway", "user", r.User.Username)
+	})
+	s.AddHandler(func(s *discordgo.Session, _ *discordgo.Disconnect) {
+		a.gatewayUp.Store(false)
+		a.log.Warn("disconnected from the Discord gateway; reconnecting")
 	})
 	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 		// Every interaction gets its response within Discord's 3 seconds.
 		rctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 		defer cancel()
-		resp := a.respond(rctx, fromInteraction(ic.Interaction))
+		start := time.Now()
+		req := fromInteraction(ic.Interaction)
+		resp := a.respond(rctx, req)
+		a.cfg.Observer.Command("discord", req.kind(), time.Since(start))
 		err := a.withRetry(rctx, "interaction response", func() error {
 			return s.InteractionRespond(ic.Interaction, resp, discordgo.WithContext(rctx))
 		})

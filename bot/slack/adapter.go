@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -42,6 +43,9 @@ type Config struct {
 	// Now is the clock for signature timestamps (default time.Now).
 	Now func() time.Time
 	Log *slog.Logger
+	// Observer receives commands, API errors and rate-limit waits
+	// (default: none).
+	Observer bot.Observer
 }
 
 // Adapter answers /guarantees on Slack.
@@ -54,7 +58,11 @@ type Adapter struct {
 	seen     *dedupe
 	cache    *bot.ResponseCache
 	wg       sync.WaitGroup // background replies (mentions, shares)
+	socketUp atomic.Bool    // Socket Mode connected
 }
+
+// SocketConnected reports whether the Socket Mode connection is up.
+func (a *Adapter) SocketConnected() bool { return a.socketUp.Load() }
 
 // New returns a Slack adapter answering through h.
 func New(cfg Config, h bot.Handler) (*Adapter, error) {
@@ -79,6 +87,9 @@ func New(cfg Config, h bot.Handler) (*Adapter, error) {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
+	}
+	if cfg.Observer == nil {
+		cfg.Observer = bot.NopObserver{}
 	}
 	opts := []slack.Option{slack.OptionHTTPClient(cfg.HTTPClient)}
 	if cfg.APIURL != "" {
@@ -112,6 +123,8 @@ func (a *Adapter) Wait() { a.wg.Wait() }
 // same bytes until the briefing changes. Per-channel commands (digests,
 // subscriptions) are answered for the caller and never cached.
 func (a *Adapter) commandResponse(ctx context.Context, text string, caller func() bot.Caller) []byte {
+	start := time.Now()
+	defer func() { a.cfg.Observer.Command("slack", bot.Kind(text), time.Since(start)) }()
 	gen := bot.Generation(a.h)
 	if b, ok := a.cache.Get(gen, text); ok {
 		return b
@@ -195,6 +208,8 @@ func (a *Adapter) mention(ctx context.Context, ev *slackevents.AppMentionEvent) 
 		return nil
 	}
 	text := strings.TrimSpace(leadingMentions.ReplaceAllString(ev.Text, ""))
+	start := time.Now()
+	defer func() { a.cfg.Observer.Command("slack", bot.Kind(text), time.Since(start)) }()
 	msg := Render(a.h.AnswerFor(ctx, caller(ev.Channel, ev.User), text), RenderOptions{})
 	thread := ev.ThreadTimeStamp
 	if thread == "" {
@@ -225,6 +240,7 @@ func (a *Adapter) withRetry(ctx context.Context, what string, call func() error)
 		case err == nil:
 			return nil
 		case errors.As(err, &rl):
+			a.cfg.Observer.RateLimited("slack")
 			wait := min(max(rl.RetryAfter, time.Second), 30*time.Second)
 			a.log.Warn("rate limited by Slack", "call", what, "retry_after", wait)
 			if werr := (digest.RealClock{}).Sleep(ctx, wait); werr != nil {
@@ -236,9 +252,11 @@ func (a *Adapter) withRetry(ctx context.Context, what string, call func() error)
 				return err
 			}
 		default:
+			a.cfg.Observer.APIError("slack", what)
 			return err
 		}
 	}
+	a.cfg.Observer.APIError("slack", what)
 	return err
 }
 

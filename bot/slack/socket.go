@@ -49,8 +49,13 @@ func (a *Adapter) handleSocketEvent(ctx context.Context, client *socketmode.Clie
 	case socketmode.EventTypeConnecting:
 		a.log.Info("connecting to Slack over Socket Mode")
 	case socketmode.EventTypeConnected:
+		a.socketUp.Store(true)
 		a.log.Info("connected to Slack over Socket Mode")
+	case socketmode.EventTypeDisconnect:
+		a.socketUp.Store(false)
+		a.log.Warn("disconnected from Slack's Socket Mode; reconnecting")
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
+		a.socketUp.Store(false)
 		a.log.Error("Socket Mode connection problem", "event", string(evt.Type), "detail", fmt.Sprint(evt.Data))
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := evt.Data.(slack.SlashCommand)
