@@ -284,3 +284,38 @@ func (c Config) ValidateServe() error {
 	}
 	return errors.Join(errs...)
 }
+
+// redact shows whether a secret is set, never its value.
+func redact(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "(set, redacted)"
+}
+
+// Redacted returns the configuration as it would be printed: every
+// setting, with secrets replaced by "(set, redacted)".
+func (c Config) Redacted() map[string]any {
+	declared := make([]map[string]string, 0, len(c.Digests.Declared))
+	for _, d := range c.Digests.Declared {
+		declared = append(declared, map[string]string{"platform": d.Platform, "channel": d.Channel, "schedule": d.Schedule})
+	}
+	return map[string]any{
+		"briefing":  c.BriefingDir,
+		"log_level": strings.ToLower(c.LogLevel.String()),
+		"http_addr": c.HTTPAddr,
+		"db":        c.Digests.DB,
+		"slack": map[string]string{
+			"bot_token": redact(c.Slack.BotToken), "app_token": redact(c.Slack.AppToken),
+			"signing_secret": redact(c.Slack.SigningSecret), "api_url": c.Slack.APIURL, "response": c.Slack.ResponseType,
+		},
+		"discord": map[string]string{
+			"app_id": c.Discord.AppID, "public_key": c.Discord.PublicKey, "bot_token": redact(c.Discord.BotToken),
+			"guild_id": c.Discord.GuildID, "api_url": c.Discord.APIURL,
+		},
+		"digest_defaults": map[string]string{
+			"frequency": c.Digests.Frequency, "time": c.Digests.Time, "timezone": c.Digests.Zone, "grace": c.Digests.Grace.String(),
+		},
+		"digests": declared,
+	}
+}

@@ -17,31 +17,26 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/briefbot/briefbot/bot"
-	"github.com/briefbot/briefbot/bot/console"
-	discordbot "github.com/briefbot/briefbot/bot/discord"
 	"github.com/briefbot/briefbot/bot/plain"
 	slackbot "github.com/briefbot/briefbot/bot/slack"
 	"github.com/briefbot/briefbot/briefings"
 	"github.com/briefbot/briefbot/config"
-	"github.com/briefbot/briefbot/digest"
-	"github.com/briefbot/briefbot/store/sqlite"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
 	os.Exit(run(ctx, os.Args[1:], env{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
-		getenv: os.Getenv, interactive: isTerminal(os.Stdin),
+		getenv: os.Getenv, interactive: isTerminal(os.Stdin), hup: hup,
 	}))
 }
 
@@ -53,6 +48,7 @@ type env struct {
 	stderr      io.Writer
 	getenv      func(string) string
 	interactive bool
+	hup         <-chan os.Signal // SIGHUP: reload the briefing
 }
 
 const usage = `Usage:
@@ -61,6 +57,8 @@ const usage = `Usage:
                                                      answer one command or question and exit
   briefbot [--briefing DIR] check                    validate the briefing; exit 1 on any problem
   briefbot slack-manifest [--url https://HOST]       print the Slack app manifest (Socket Mode, or HTTP mode at HOST)
+  briefbot [--config FILE] config                    print the effective configuration, secrets redacted
+  briefbot healthcheck                               exit 0 when /healthz on BRIEFBOT_HTTP_ADDR answers (for containers)
 
 Flags:
   --briefing DIR   use the briefing in DIR instead of the embedded one (env BRIEFBOT_BRIEFING)
@@ -103,6 +101,10 @@ func run(ctx context.Context, args []string, e env) int {
 		return check(cfg, rest, e)
 	case "slack-manifest":
 		return slackManifest(rest, e)
+	case "healthcheck":
+		return healthcheck(cfg, e)
+	case "config":
+		return printConfig(cfg, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return 0
@@ -221,168 +223,6 @@ func check(cfg config.Config, args []string, e env) int {
 	fmt.Fprintf(e.stdout, "%s: OK: %d sources, %d actors, %d options, %d positions, %d timeline entries; every quote found verbatim in its source\n",
 		where, len(b.Sources), len(b.Actors), len(b.Options), len(b.Positions), len(b.Timeline))
 	return 0
-}
-
-func serve(ctx context.Context, cfg config.Config, args []string, e env, log *slog.Logger) int {
-	if _, code, ok := subFlags("serve", &cfg, args, e, nil); !ok {
-		return code
-	}
-	if err := cfg.ValidateServe(); err != nil {
-		fmt.Fprintf(e.stderr, "briefbot: configuration:\n  %s\n", strings.ReplaceAll(err.Error(), "\n", "\n  "))
-		return 2
-	}
-	b, err := loadBriefing(cfg)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "briefbot: %v\n", err)
-		return 1
-	}
-	// Digests: the store, the delivery engine and its senders, the runner.
-	dbPath := cfg.Digests.DB
-	if dbPath == "" {
-		dbPath = "briefbot.db"
-		if !cfg.ChatConfigured() && len(cfg.Digests.Declared) == 0 {
-			dbPath = ":memory:" // trying the console leaves no files behind
-		}
-	}
-	st, err := sqlite.Open(ctx, dbPath)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "briefbot: BRIEFBOT_DB: %v\n", err)
-		return 1
-	}
-	defer st.Close()
-	deliverer := &digest.Deliverer{
-		Store: st, Senders: map[digest.Platform]digest.Sender{digest.Console: console.NewSender(e.stdout)},
-		Clock: digest.RealClock{}, Limits: digest.DefaultLimits(), Grace: cfg.Digests.Grace, Log: log,
-	}
-	runner := &digest.Runner{D: deliverer, Log: log}
-	svc := &digest.Service{Store: st, Clock: digest.RealClock{}, Changed: func(ctx context.Context) {
-		if err := runner.Sync(ctx); err != nil {
-			log.Error("digest: re-scheduling", "err", err)
-		}
-	}, Defaults: digest.Defaults{Weekdays: cfg.Digests.Frequency == "weekdays", Time: cfg.Digests.Time, Zone: cfg.Digests.Zone}}
-	bt := bot.New(b, bot.WithLogger(log), bot.WithDigests(svc))
-	deliverer.Briefing = bt.Briefing
-	for _, d := range cfg.Digests.Declared {
-		if _, err := st.Subscribe(ctx, digest.Subscription{Platform: digest.Platform(d.Platform), Channel: d.Channel,
-			Schedule: d.Schedule, FromConfig: true, CreatedBy: "configuration", CreatedAt: time.Now()}); err != nil {
-			fmt.Fprintf(e.stderr, "briefbot: %v\n", err)
-			return 1
-		}
-	}
-	if cfg.ChatConfigured() {
-		log.Info("digests", "db", dbPath, "declared", len(cfg.Digests.Declared))
-	}
-
-	if !cfg.ChatConfigured() {
-		var adapter bot.Adapter = console.New(e.stdin, e.stdout, e.interactive)
-		rctx, stop := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- runner.Run(rctx) }()
-		err := adapter.Run(ctx, bt)
-		stop()
-		<-done
-		if err != nil {
-			log.Error("adapter stopped", "adapter", adapter.Name(), "err", err)
-			return 1
-		}
-		return 0
-	}
-	if err := serveChat(ctx, cfg, bt, deliverer, runner, log); err != nil {
-		log.Error("stopped", "err", err)
-		return 1
-	}
-	return 0
-}
-
-// serveChat runs the configured chat platforms until ctx is done.
-func serveChat(ctx context.Context, cfg config.Config, bt *bot.Bot, deliverer *digest.Deliverer, runner *digest.Runner, log *slog.Logger) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	mux := http.NewServeMux()
-	runners := []func(context.Context) error{runner.Run}
-	httpNeeded := cfg.Slack.SigningSecret != ""
-	if d := cfg.Discord; d.Configured() {
-		da, err := discordbot.New(discordbot.Config{AppID: d.AppID, PublicKey: d.PublicKey, BotToken: d.BotToken,
-			GuildID: d.GuildID, APIURL: d.APIURL, Log: log}, bt)
-		if err != nil {
-			return err
-		}
-		if d.BotToken != "" {
-			deliverer.Senders[digest.Discord] = da
-			// A failed registration leaves the previous command in place:
-			// log it and keep serving.
-			if err := da.RegisterCommand(ctx); err != nil {
-				log.Error("discord: command registration failed; the previously registered command stays", "err", err)
-			}
-		}
-		if d.PublicKey != "" {
-			da.Register(mux)
-			httpNeeded = true
-			log.Info("discord: HTTP interactions", "endpoint", "POST /discord/interactions")
-		} else {
-			runners = append(runners, da.RunGateway)
-			log.Info("discord: gateway")
-		}
-	}
-	if s := cfg.Slack; s.Configured() {
-		sa, err := slackbot.New(slackbot.Config{
-			BotToken: s.BotToken, AppToken: s.AppToken, SigningSecret: s.SigningSecret,
-			APIURL: s.APIURL, ResponseType: s.ResponseType, Log: log,
-		}, bt)
-		if err != nil {
-			return err
-		}
-		defer sa.Wait()
-		deliverer.Senders[digest.Slack] = sa
-		if s.SigningSecret != "" {
-			sa.Register(mux)
-			log.Info("slack: HTTP mode", "commands", "POST /slack/commands", "interactions", "POST /slack/interactions", "events", "POST /slack/events", "responses", s.ResponseType)
-		}
-		if s.AppToken != "" {
-			runners = append(runners, sa.RunSocketMode)
-			log.Info("slack: Socket Mode", "responses", s.ResponseType)
-		}
-	}
-	if httpNeeded {
-		ln, err := net.Listen("tcp", cfg.HTTPAddr)
-		if err != nil {
-			return fmt.Errorf("BRIEFBOT_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
-		}
-		// ReadTimeout bounds headers and body together against slow
-		// clients. No WriteTimeout: answers (at most ~12 KB) fit the
-		// socket's send buffer, so a slow reader cannot stall a write, and
-		// each timeout costs a socket deadline per request.
-		srv := &http.Server{Handler: mux, ReadTimeout: 10 * time.Second,
-			IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-		log.Info("http: listening", "addr", ln.Addr().String())
-		runners = append(runners, func(ctx context.Context) error {
-			errc := make(chan error, 1)
-			go func() { errc <- srv.Serve(ln) }()
-			select {
-			case err := <-errc:
-				return fmt.Errorf("http server: %w", err)
-			case <-ctx.Done():
-				sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
-				defer scancel()
-				if err := srv.Shutdown(sctx); err != nil {
-					return fmt.Errorf("http server shutdown: %w", err)
-				}
-				return nil
-			}
-		})
-	}
-	errc := make(chan error, len(runners))
-	for _, run := range runners {
-		go func() { errc <- run(ctx) }()
-	}
-	var first error
-	for range runners {
-		if err := <-errc; err != nil && first == nil {
-			first = err
-			cancel() // one part failed: stop the others
-		}
-	}
-	return first
 }
 
 // isTerminal reports whether f is a character device (an interactive
