@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	_ "time/tzdata" // time zones in the binary, whatever the image has
 
 	"github.com/briefbot/briefbot/bot"
 	"github.com/briefbot/briefbot/bot/plain"
