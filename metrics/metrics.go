@@ -4,6 +4,7 @@ package metrics
 
 import (
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,6 +17,11 @@ import (
 // Metrics holds the collectors, in a registry of their own (no global
 // state). It implements bot.Observer.
 type Metrics struct {
+	// series caches resolved counters and histograms by label values, so
+	// the per-request path is a lock-free load, not a hashed, locked
+	// lookup.
+	series sync.Map // string → prometheus.Counter | prometheus.Observer
+
 	reg       *prometheus.Registry
 	commands  *prometheus.CounterVec
 	latency   *prometheus.HistogramVec
@@ -61,8 +67,17 @@ func (m *Metrics) Handler() http.Handler {
 
 // Command implements bot.Observer.
 func (m *Metrics) Command(platform, kind string, d time.Duration) {
-	m.commands.WithLabelValues(platform, kind).Inc()
-	m.latency.WithLabelValues(platform).Observe(d.Seconds())
+	key := platform + "\x00" + kind
+	c, ok := m.series.Load(key)
+	if !ok {
+		c, _ = m.series.LoadOrStore(key, m.commands.WithLabelValues(platform, kind))
+	}
+	c.(prometheus.Counter).Inc()
+	h, ok := m.series.Load(platform)
+	if !ok {
+		h, _ = m.series.LoadOrStore(platform, m.latency.WithLabelValues(platform))
+	}
+	h.(prometheus.Observer).Observe(d.Seconds())
 }
 
 // APIError implements bot.Observer.

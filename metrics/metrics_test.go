@@ -33,3 +33,11 @@ func TestMetricsExposition(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkCommand(b *testing.B) {
+	m := New()
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Command("slack", "actor", 20*time.Microsecond)
+	}
+}
