@@ -1,15 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
-	"io"
-	"net"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,36 +13,13 @@ import (
 
 func TestServeDiscordHTTPInteractions(t *testing.T) {
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	addr := freeAddr(t)
-	vars := map[string]string{"DISCORD_APP_ID": "1234", "DISCORD_PUBLIC_KEY": hex.EncodeToString(pub), "BRIEFBOT_HTTP_ADDR": addr,
-		"BRIEFBOT_DB": filepath.Join(t.TempDir(), "b.db")}
-	ctx, cancel := context.WithCancel(context.Background())
-	var stderr bytes.Buffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, nil, env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr, getenv: func(k string) string { return vars[k] }})
-	}()
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server did not start: %s", stderr.String())
-		}
-	}
+	s := startServer(t, map[string]string{"DISCORD_APP_ID": "1234", "DISCORD_PUBLIC_KEY": hex.EncodeToString(pub)})
 	post := func(body string, key ed25519.PrivateKey) (int, string) {
 		ts := strconv.FormatInt(time.Now().Unix(), 10)
-		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/discord/interactions", strings.NewReader(body))
+		req, _ := http.NewRequest(http.MethodPost, "http://"+s.addr+"/discord/interactions", strings.NewReader(body))
 		req.Header.Set("X-Signature-Timestamp", ts)
 		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(key, []byte(ts+body))))
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		return do(t, req)
 	}
 	if code, body := post(`{"id":"1","application_id":"1234","type":1,"token":"t","version":1}`, priv); code != 200 || body != `{"type":1}` {
 		t.Fatalf("PING: %d %s", code, body)
@@ -61,17 +33,9 @@ func TestServeDiscordHTTPInteractions(t *testing.T) {
 	if code, _ := post(cmd, other); code != 401 {
 		t.Fatalf("forged: %d", code)
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Fatalf("exit %d: %s", code, stderr.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop")
-	}
-	if !strings.Contains(stderr.String(), "discord: HTTP interactions") {
-		t.Fatalf("start-up log: %s", stderr.String())
+	s.stop()
+	if !strings.Contains(s.stderr.String(), "discord: HTTP interactions") {
+		t.Fatalf("start-up log: %s", s.stderr.String())
 	}
 }
 

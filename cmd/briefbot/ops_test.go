@@ -54,6 +54,8 @@ func startServer(t *testing.T, extra map[string]string, args ...string) *server 
 	return s
 }
 
+// stop cancels serve and checks that it exits 0; calling it again is a
+// no-op.
 func (s *server) stop() {
 	s.cancel()
 	select {
@@ -61,7 +63,7 @@ func (s *server) stop() {
 		if code != 0 {
 			s.t.Errorf("exit %d: %s", code, s.stderr.String())
 		}
-		s.done <- code
+		s.done <- code // for a second call
 	case <-time.After(15 * time.Second):
 		s.t.Error("serve did not stop")
 	}
