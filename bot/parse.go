@@ -90,15 +90,20 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 	return s, false
 }
 
+// PerChannel reports whether text is a subscription command, whose answer
+// depends on the channel: never cached, never shared.
+func PerChannel(text string) bool { return perChannel(Parse(text).Command) }
+
+func perChannel(command string) bool {
+	return command == "subscribe" || command == "unsubscribe" || command == "subscriptions"
+}
+
 // Cacheable reports whether the answer to text depends only on the text
 // and the briefing, so adapters may cache it: not the digest (it depends
-// on the date) nor the subscription commands (they depend on the channel).
+// on the date) nor the per-channel commands.
 func Cacheable(text string) bool {
-	switch Parse(text).Command {
-	case "digest", "subscribe", "unsubscribe", "subscriptions":
-		return false
-	}
-	return true
+	c := Parse(text).Command
+	return c != "digest" && !perChannel(c)
 }
 
 // Kind names the command text asks for ("actor", "ask", "overview", …),

@@ -165,9 +165,6 @@ func New(cfg Config, h Briefer) (*Adapter, error) {
 	return a, nil
 }
 
-// Name implements bot.Adapter.
-func (*Adapter) Name() string { return "discord" }
-
 // Register adds POST /discord/interactions to mux.
 func (a *Adapter) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /discord/interactions", a.serveInteraction)
@@ -280,7 +277,7 @@ func (a *Adapter) answer(ctx context.Context, c bot.Caller, q string, lookup boo
 		Embeds:          []*discordgo.MessageEmbed{Render(a.h.AnswerFor(ctx, c, q))},
 		AllowedMentions: noMentions(),
 	}
-	if cmd := bot.Parse(q).Command; cmd == "subscribe" || cmd == "unsubscribe" || cmd == "subscriptions" {
+	if bot.PerChannel(q) {
 		data.Flags = discordgo.MessageFlagsEphemeral
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}
 	}

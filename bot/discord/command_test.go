@@ -125,3 +125,15 @@ func checkEmbed(t *testing.T, q string, e *discordgo.MessageEmbed) {
 		}
 	}
 }
+
+// embedText counts the characters Discord counts toward its 6,000 limit.
+func embedText(e *discordgo.MessageEmbed) int {
+	n := len([]rune(e.Title)) + len([]rune(e.Description))
+	for _, f := range e.Fields {
+		n += len([]rune(f.Name)) + len([]rune(f.Value))
+	}
+	if e.Footer != nil {
+		n += len([]rune(e.Footer.Text))
+	}
+	return n
+}

@@ -139,15 +139,3 @@ func cut(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
-
-// embedText counts the characters Discord counts toward its 6,000 limit.
-func embedText(e *discordgo.MessageEmbed) int {
-	n := len([]rune(e.Title)) + len([]rune(e.Description))
-	for _, f := range e.Fields {
-		n += len([]rune(f.Name)) + len([]rune(f.Value))
-	}
-	if e.Footer != nil {
-		n += len([]rune(e.Footer.Text))
-	}
-	return n
-}

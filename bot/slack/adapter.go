@@ -112,9 +112,6 @@ func New(cfg Config, h bot.Handler) (*Adapter, error) {
 	return a, nil
 }
 
-// Name implements bot.Adapter.
-func (*Adapter) Name() string { return "slack" }
-
 // Wait blocks until background replies (app mentions, shares) finish.
 func (a *Adapter) Wait() { a.wg.Wait() }
 
@@ -137,7 +134,7 @@ func (a *Adapter) commandResponse(ctx context.Context, text string, caller func(
 		ans = a.h.AnswerFor(ctx, caller(), text)
 	}
 	opt := RenderOptions{}
-	if a.cfg.ResponseType == Ephemeral && shareable(text) {
+	if a.cfg.ResponseType == Ephemeral && !bot.PerChannel(text) {
 		opt.ShareQuery = text
 	}
 	msg := Render(ans, opt)
@@ -154,16 +151,6 @@ func (a *Adapter) commandResponse(ctx context.Context, text string, caller func(
 		a.cache.Put(gen, text, body)
 	}
 	return body
-}
-
-// shareable reports whether an answer is worth a Share button: lookups
-// and the digest preview, not the subscription commands.
-func shareable(text string) bool {
-	switch bot.Parse(text).Command {
-	case "subscribe", "unsubscribe", "subscriptions":
-		return false
-	}
-	return true
 }
 
 // caller describes a Slack user in a channel: anyone in a channel may

@@ -85,10 +85,10 @@ func Render(a briefings.Answer, opt RenderOptions) Message {
 		if len(a.Next) > 0 {
 			more += " Narrow it down, for example with `" + escape(bot.SlashCommand+" "+a.Next[0]) + "`."
 		}
-		r.force(slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, more, false, false)), len(more))
+		r.add(slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, more, false, false)), len(more))
 	}
 	for _, t := range tail {
-		r.force(t.b, t.n)
+		r.add(t.b, t.n)
 	}
 	return Message{Text: fallback(a), Blocks: r.blocks}
 }
@@ -105,9 +105,6 @@ type renderer struct {
 }
 
 func (r *renderer) add(b slack.Block, n int) { r.blocks = append(r.blocks, b); r.budget -= n }
-
-// force adds a block that must be there (the reserved tail).
-func (r *renderer) force(b slack.Block, n int) { r.add(b, n) }
 
 // section adds mrkdwn text as one or more section blocks, splitting at
 // line ends to respect the per-section limit. It reports false when the
