@@ -1,3 +1,8 @@
+// Package bot is briefbot's platform-neutral core: the executable command
+// table (each command declared once with its parameters, rules and
+// handler), the single entry point that answers a request, and the
+// Platform contract that Slack, Discord and the console implement in their
+// subpackages.
 package bot
 
 import (
@@ -7,47 +12,63 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/briefbot/briefbot"
 	"github.com/briefbot/briefbot/briefings"
 	"github.com/briefbot/briefbot/digest"
 )
 
-// Handler answers the text a user typed after /guarantees.
-type Handler interface {
-	// Answer answers text with no channel context (lookups).
-	Answer(ctx context.Context, text string) briefings.Answer
-	// AnswerFor answers text typed by a caller in a channel, which the
-	// subscription commands need.
-	AnswerFor(ctx context.Context, c Caller, text string) briefings.Answer
-}
-
 // Caller is who typed a command, and where.
 type Caller struct {
-	Platform digest.Platform
+	Platform briefbot.Platform
 	Channel  string
 	User     string
-	// CanManage is whether the caller may change the channel's digest
-	// (Discord: the Manage Channels permission; Slack: anyone).
+	// CanManage is whether the caller may change the channel's digest.
 	CanManage bool
+	// Permission is what the platform calls the right CanManage stands
+	// for ("Manage Channels"), for the message that refuses a change.
+	Permission string
 }
 
-// Adapter connects the bot to one chat platform (or the console): it
-// receives commands, asks the Handler, and renders the answers its own way.
-type Adapter interface {
-	// Name identifies the adapter in logs ("console", "slack").
-	Name() string
-	// Run serves until ctx is done or the platform connection ends.
-	Run(ctx context.Context, h Handler) error
+// Reply is an answer with the rules for handling it.
+type Reply struct {
+	Answer briefings.Answer
+	// Command is the name of the command that answered (for metrics);
+	// "unknown" for a command the table does not have.
+	Command string
+	// Cacheable answers depend only on the request and the briefing.
+	Cacheable bool
+	// Private answers are for the caller alone: never shared, never
+	// posted for the channel (they concern the channel's settings).
+	Private bool
 }
 
-// Bot routes parsed requests to the briefing. It is safe for concurrent
-// use, and its briefing can be replaced while it serves.
+// Handler is what platforms need of the core.
+type Handler interface {
+	// Table is the command table: for parsing text and for generating a
+	// platform's command registration.
+	Table() *Table
+	// Handle answers a request from a caller.
+	Handle(ctx context.Context, c Caller, req Request) Reply
+	// Briefing is the briefing answers come from (for autocomplete).
+	Briefing() *briefings.Briefing
+	// Generation changes whenever the briefing is replaced, so cached
+	// answers can be dropped.
+	Generation() uint64
+}
+
+// Bot answers requests from the briefing. It is safe for concurrent use,
+// and its briefing can be replaced while it serves.
 type Bot struct {
 	briefing atomic.Pointer[briefings.Briefing]
 	gen      atomic.Uint64
 	now      func() time.Time
 	log      *slog.Logger
 	digests  *digest.Service
+	table    *Table
+	extra    []Command
 }
+
+var _ Handler = (*Bot)(nil)
 
 // Option configures a Bot.
 type Option func(*Bot)
@@ -61,15 +82,30 @@ func WithDigests(s *digest.Service) Option { return func(b *Bot) { b.digests = s
 // WithLogger sets the logger (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(b *Bot) { b.log = l } }
 
-// New returns a Bot answering from the given briefing.
+// WithCommands adds commands to the default table, after the others.
+func WithCommands(cmds ...Command) Option {
+	return func(b *Bot) { b.extra = append(b.extra, cmds...) }
+}
+
+// New returns a Bot answering from the given briefing. It panics if extra
+// commands clash with the table (a programming error, as with a duplicate
+// http.ServeMux pattern).
 func New(br *briefings.Briefing, opts ...Option) *Bot {
 	b := &Bot{now: time.Now, log: slog.Default()}
 	for _, o := range opts {
 		o(b)
 	}
+	t, err := NewTable(append(DefaultCommands(), b.extra...)...)
+	if err != nil {
+		panic(err)
+	}
+	b.table = t
 	b.briefing.Store(br)
 	return b
 }
+
+// Table returns the bot's command table.
+func (b *Bot) Table() *Table { return b.table }
 
 // Briefing returns the briefing the bot currently answers from.
 func (b *Bot) Briefing() *briefings.Briefing { return b.briefing.Load() }
@@ -85,110 +121,48 @@ func (b *Bot) SetBriefing(br *briefings.Briefing) {
 // they cached from an older briefing.
 func (b *Bot) Generation() uint64 { return b.gen.Load() }
 
-// Answer parses the text and answers it. It never fails: every input gets
-// an answer or a clear message.
+// Answer parses text and answers it with no channel context. It never
+// fails: every input gets an answer or a clear message.
 func (b *Bot) Answer(ctx context.Context, text string) briefings.Answer {
-	return b.Do(ctx, Caller{}, Parse(text))
+	return b.Handle(ctx, Caller{}, b.table.Parse(text)).Answer
 }
 
 // AnswerFor parses the text a caller typed in a channel and answers it.
 func (b *Bot) AnswerFor(ctx context.Context, c Caller, text string) briefings.Answer {
-	return b.Do(ctx, c, Parse(text))
+	return b.Handle(ctx, c, b.table.Parse(text)).Answer
 }
 
-// Do answers a parsed request from a caller.
-func (b *Bot) Do(ctx context.Context, c Caller, req Request) briefings.Answer {
-	br := b.briefing.Load()
-	var a briefings.Answer
-	switch req.Command {
-	case "overview":
-		a = br.OverviewAnswer()
-	case "help":
-		a = Help()
-	case "actors":
-		a = br.ActorsAnswer()
-	case "actor":
-		a = br.ActorAnswer(req.Arg)
-	case "options":
-		a = br.OptionsAnswer()
-	case "option":
-		a = br.OptionAnswer(req.Arg)
-	case "matrix":
-		a = br.MatrixAnswer()
-	case "timeline":
-		a = br.TimelineAnswer()
-	case "sources":
-		a = br.SourcesAnswer()
-	case "digest":
-		a = br.DigestAnswer(b.now())
-	case "subscribe", "unsubscribe", "subscriptions":
-		a = b.subscription(ctx, c, req)
-	case "ask":
-		if req.Arg == "" {
-			a = br.OverviewAnswer()
-		} else {
-			a = br.Ask(req.Arg)
-		}
-	default:
-		a = Help()
-		a.Notes = append(a.Notes, fmt.Sprintf("Unknown command %q.", req.Command))
+// Handle is the single entry point: it answers a request from a caller
+// and says how the answer may be cached and shown.
+func (b *Bot) Handle(ctx context.Context, c Caller, req Request) Reply {
+	cmd, ok := b.table.Lookup(req.Command)
+	if !ok {
+		return Reply{Answer: b.unknown(req.Command), Command: "unknown", Cacheable: true}
+	}
+	r := Reply{Command: cmd.Name, Cacheable: cmd.Rules.Cacheable, Private: cmd.Rules.PerChannel}
+	if refusal := b.refuse(cmd, c); refusal != "" {
+		r.Answer = briefings.Answer{Kind: cmd.Name, Title: "Digests", Intro: refusal}
+	} else {
+		r.Answer = cmd.Handle(ctx, Input{Bot: b, Briefing: b.briefing.Load(), Caller: c, Request: req, Command: cmd})
 	}
 	if req.Truncated {
-		a.Notes = append(a.Notes, fmt.Sprintf("Your text was longer than %d characters; only the first %d were read.", MaxInputRunes, MaxInputRunes))
+		r.Answer.Notes = append(r.Answer.Notes, fmt.Sprintf("Your text was longer than %d characters; only the first %d were read.", MaxInputRunes, MaxInputRunes))
 	}
-	return a
+	return r
 }
 
-// subscription answers the subscription commands.
-func (b *Bot) subscription(ctx context.Context, c Caller, req Request) briefings.Answer {
-	title := "Digests"
+// refuse applies a command's rules to the caller: why it cannot run, or "".
+func (b *Bot) refuse(cmd *Command, c Caller) string {
 	switch {
-	case b.digests == nil:
-		return briefings.Answer{Kind: req.Command, Title: title, Intro: "Scheduled digests are not enabled on this bot."}
-	case c.Channel == "":
-		return briefings.Answer{Kind: req.Command, Title: title, Intro: "Digests are per channel: use this command in the channel that should get them."}
-	case req.Command != "subscriptions" && !c.CanManage:
-		return briefings.Answer{Kind: req.Command, Title: title, Intro: "Changing this channel's digest needs the Manage Channels permission."}
-	}
-	switch req.Command {
-	case "subscribe":
-		return b.digests.Subscribe(ctx, c.Platform, c.Channel, c.User, req.Arg)
-	case "unsubscribe":
-		return b.digests.Unsubscribe(ctx, c.Platform, c.Channel)
-	default:
-		return b.digests.Status(ctx, c.Platform, c.Channel)
-	}
-}
-
-// Help is the usage answer, generated from Commands.
-func Help() briefings.Answer {
-	a := briefings.Answer{
-		Kind:  "help",
-		Title: "How to use " + SlashCommand,
-		Intro: "Ask about the security guarantees Ukraine could get after a ceasefire: who proposes or rejects each option, and what each leader actually said. Every answer quotes its sources.",
-	}
-	s := briefings.Section{Heading: "Commands"}
-	for _, c := range Commands() {
-		usage := SlashCommand + " " + c.Name
-		if c.Arg != "" {
-			usage += " " + c.Arg
+	case cmd.Rules.Digests && b.digests == nil:
+		return "Scheduled digests are not enabled on this bot."
+	case cmd.Rules.PerChannel && c.Channel == "":
+		return "Digests are per channel: use this command in the channel that should get them."
+	case cmd.Rules.Manage && !c.CanManage:
+		if c.Permission == "" {
+			return "Changing this channel's digest needs permission to manage the channel."
 		}
-		text := usage + ": " + c.Description
-		if c.Example != "" && c.Example != c.Name {
-			text += ". Example: " + SlashCommand + " " + c.Example
-		}
-		s.Items = append(s.Items, briefings.Item{Text: text})
+		return "Changing this channel's digest needs the " + c.Permission + " permission."
 	}
-	a.Sections = append(a.Sections, s)
-	a.Sections = append(a.Sections, briefings.Section{
-		Heading: "Plain questions",
-		Items: []briefings.Item{
-			{Text: SlashCommand + " what does trump think about troops"},
-			{Text: SlashCommand + " does russia accept nato troops"},
-			{Text: SlashCommand + " Ben Wallace"},
-			{Text: SlashCommand + " boots on the ground"},
-		},
-	})
-	a.Next = []string{"", "actors", "options"}
-	return a
+	return ""
 }

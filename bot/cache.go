@@ -17,33 +17,40 @@ type ResponseCache struct {
 
 type cacheSnapshot struct {
 	gen uint64
-	m   map[string][]byte
+	m   map[string]Cached
+}
+
+// Cached is an encoded answer and the command that produced it (for
+// metrics on a hit, which is answered without parsing).
+type Cached struct {
+	Body    []byte
+	Command string
 }
 
 // NewResponseCache returns a cache of at most max entries; when full, it
 // starts again empty.
 func NewResponseCache(max int) *ResponseCache {
 	c := &ResponseCache{max: max}
-	c.cur.Store(&cacheSnapshot{m: map[string][]byte{}})
+	c.cur.Store(&cacheSnapshot{m: map[string]Cached{}})
 	return c
 }
 
 // Get returns the bytes cached for key in generation gen.
-func (c *ResponseCache) Get(gen uint64, key string) ([]byte, bool) {
+func (c *ResponseCache) Get(gen uint64, key string) (Cached, bool) {
 	s := c.cur.Load()
 	if s.gen != gen {
-		return nil, false
+		return Cached{}, false
 	}
 	b, ok := s.m[key]
 	return b, ok
 }
 
 // Put caches b for key in generation gen, dropping older generations.
-func (c *ResponseCache) Put(gen uint64, key string, b []byte) {
+func (c *ResponseCache) Put(gen uint64, key string, b Cached) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	old := c.cur.Load()
-	next := &cacheSnapshot{gen: gen, m: make(map[string][]byte, len(old.m)+1)}
+	next := &cacheSnapshot{gen: gen, m: make(map[string]Cached, len(old.m)+1)}
 	if old.gen == gen && len(old.m) < c.max {
 		for k, v := range old.m {
 			next.m[k] = v
@@ -51,13 +58,4 @@ func (c *ResponseCache) Put(gen uint64, key string, b []byte) {
 	}
 	next.m[key] = b
 	c.cur.Store(next)
-}
-
-// Generation identifies the briefing h answers from, when it can say (Bot
-// can), so cached answers are dropped when the briefing changes.
-func Generation(h Handler) uint64 {
-	if g, ok := h.(interface{ Generation() uint64 }); ok {
-		return g.Generation()
-	}
-	return 0
 }

@@ -23,8 +23,8 @@ func TestSubscriptionCommands(t *testing.T) {
 	synced := 0
 	svc := &digest.Service{Store: st, Defaults: digest.DefaultDefaults(), Clock: digest.RealClock{}, Changed: func(context.Context) { synced++ }}
 	b := bot.New(br, bot.WithDigests(svc))
-	slack := bot.Caller{Platform: digest.Slack, Channel: "C1", User: "U1", CanManage: true}
-	viewer := bot.Caller{Platform: digest.Discord, Channel: "42", User: "7"}
+	slack := bot.Caller{Platform: "slack", Channel: "C1", User: "U1", CanManage: true}
+	viewer := bot.Caller{Platform: "discord", Channel: "42", User: "7", Permission: "Manage Channels"}
 	ask := func(c bot.Caller, text string) string {
 		return plain.Render(b.AnswerFor(ctx, c, text), bot.SlashCommand)
 	}
@@ -56,9 +56,16 @@ func TestSubscriptionCommands(t *testing.T) {
 	if got := plain.Render(bot.New(br).AnswerFor(ctx, slack, "subscribe"), ""); !strings.Contains(got, "not enabled") {
 		t.Errorf("no service: %s", got)
 	}
-	for text, want := range map[string]bool{"actor trump": true, "digest": false, "subscribe": false, "subscriptions": false, "": true} {
-		if bot.Cacheable(text) != want {
-			t.Errorf("Cacheable(%q) != %v", text, want)
+	for text, want := range map[string][2]bool{"actor trump": {true, false}, "digest": {false, false}, "subscribe": {false, true},
+		"subscriptions": {false, true}, "": {true, false}} {
+		r := b.Handle(ctx, slack, b.Table().Parse(text))
+		if r.Cacheable != want[0] || r.Private != want[1] {
+			t.Errorf("%q: cacheable %v, private %v; want %v", text, r.Cacheable, r.Private, want)
 		}
+	}
+	// The store's failures are worded for users; the cause stays in the log.
+	st.Close()
+	if got := ask(slack, "subscribe"); !strings.Contains(got, "could not be saved; please try again") || strings.Contains(got, "sql") {
+		t.Errorf("store failure: %s", got)
 	}
 }

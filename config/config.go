@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,9 +29,24 @@ type Config struct {
 	// HTTPAddr is where the HTTP server listens when a platform needs it
 	// (BRIEFBOT_HTTP_ADDR, default ":8080").
 	HTTPAddr string
-	Slack    Slack
-	Discord  Discord
-	Digests  Digests
+	// Platforms are the registered platforms' sections, by name.
+	Platforms map[string]Values
+	Digests   Digests
+
+	sections []Section
+}
+
+// Platform returns the values of the named platform's section.
+func (c Config) Platform(name string) Values { return c.Platforms[name] }
+
+// Configured reports whether the named platform has any credential set.
+func (c Config) Configured(name string) bool {
+	for _, s := range c.sections {
+		if s.Name == name {
+			return s.configured(c.Platforms[name])
+		}
+	}
+	return false
 }
 
 // Digests configures scheduled digests.
@@ -42,10 +58,10 @@ type Digests struct {
 	// Grace is how late a slot missed while the bot was down is still
 	// delivered (BRIEFBOT_DIGEST_GRACE, default 2h).
 	Grace time.Duration
-	// Frequency, Time and Zone are what a bare `subscribe` gets
+	// Defaults are what a bare `subscribe` gets
 	// (BRIEFBOT_DIGEST_FREQUENCY daily|weekdays, BRIEFBOT_DIGEST_TIME HH:MM,
-	// BRIEFBOT_DIGEST_TZ; default daily, 08:00, UTC).
-	Frequency, Time, Zone string
+	// BRIEFBOT_DIGEST_TZ; default digest.DefaultDefaults()).
+	Defaults digest.Defaults
 	// Declared are subscriptions the operator declares in the file.
 	Declared []Declared
 }
@@ -64,21 +80,10 @@ type file struct {
 	LogLevel string `yaml:"log_level"` // BRIEFBOT_LOG_LEVEL
 	HTTPAddr string `yaml:"http_addr"` // BRIEFBOT_HTTP_ADDR
 	DB       string `yaml:"db"`        // BRIEFBOT_DB
-	Slack    struct {
-		BotToken      string `yaml:"bot_token"`      // SLACK_BOT_TOKEN
-		AppToken      string `yaml:"app_token"`      // SLACK_APP_TOKEN
-		SigningSecret string `yaml:"signing_secret"` // SLACK_SIGNING_SECRET
-		APIURL        string `yaml:"api_url"`        // SLACK_API_URL
-		Response      string `yaml:"response"`       // BRIEFBOT_SLACK_RESPONSE
-	} `yaml:"slack"`
-	Discord struct {
-		AppID     string `yaml:"app_id"`     // DISCORD_APP_ID
-		PublicKey string `yaml:"public_key"` // DISCORD_PUBLIC_KEY
-		BotToken  string `yaml:"bot_token"`  // DISCORD_BOT_TOKEN
-		GuildID   string `yaml:"guild_id"`   // DISCORD_GUILD_ID
-		APIURL    string `yaml:"api_url"`    // DISCORD_API_URL
-	} `yaml:"discord"`
-	Digest struct {
+	// Platforms are the platforms' sections ("slack:", "discord:"), each
+	// checked against its registered settings.
+	Platforms map[string]yaml.Node `yaml:",inline"`
+	Digest    struct {
 		Frequency string `yaml:"frequency"` // BRIEFBOT_DIGEST_FREQUENCY
 		Time      string `yaml:"time"`      // BRIEFBOT_DIGEST_TIME
 		Timezone  string `yaml:"timezone"`  // BRIEFBOT_DIGEST_TZ
@@ -91,19 +96,16 @@ type file struct {
 func (f *file) byEnv() map[string]string {
 	return map[string]string{
 		"BRIEFBOT_BRIEFING": f.Briefing, "BRIEFBOT_LOG_LEVEL": f.LogLevel, "BRIEFBOT_HTTP_ADDR": f.HTTPAddr, "BRIEFBOT_DB": f.DB,
-		"SLACK_BOT_TOKEN": f.Slack.BotToken, "SLACK_APP_TOKEN": f.Slack.AppToken, "SLACK_SIGNING_SECRET": f.Slack.SigningSecret,
-		"SLACK_API_URL": f.Slack.APIURL, "BRIEFBOT_SLACK_RESPONSE": f.Slack.Response,
-		"DISCORD_APP_ID": f.Discord.AppID, "DISCORD_PUBLIC_KEY": f.Discord.PublicKey, "DISCORD_BOT_TOKEN": f.Discord.BotToken,
-		"DISCORD_GUILD_ID": f.Discord.GuildID, "DISCORD_API_URL": f.Discord.APIURL,
 		"BRIEFBOT_DIGEST_FREQUENCY": f.Digest.Frequency, "BRIEFBOT_DIGEST_TIME": f.Digest.Time,
 		"BRIEFBOT_DIGEST_TZ": f.Digest.Timezone, "BRIEFBOT_DIGEST_GRACE": f.Digest.Grace,
 	}
 }
 
 // Load reads the configuration file at path (none when empty) and then the
-// environment through getenv, which overrides the file. It reports every
+// environment through getenv, which overrides the file, for the core
+// settings and every registered platform section. It reports every
 // invalid setting at once, each naming the setting.
-func Load(path string, getenv func(string) string) (Config, error) {
+func Load(path string, getenv func(string) string, sections ...Section) (Config, error) {
 	var f file
 	if path != "" {
 		data, err := os.ReadFile(path)
@@ -123,30 +125,60 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		}
 		return fromFile[name]
 	}
-	c, err := FromEnv(merged)
+	c := Config{
+		BriefingDir: merged("BRIEFBOT_BRIEFING"),
+		HTTPAddr:    merged("BRIEFBOT_HTTP_ADDR"),
+		Platforms:   map[string]Values{},
+		sections:    sections,
+	}
+	if c.HTTPAddr == "" {
+		c.HTTPAddr = ":8080"
+	}
 	var errs []error
-	if err != nil {
-		errs = append(errs, err)
+	if lvl := merged("BRIEFBOT_LOG_LEVEL"); lvl != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
+			errs = append(errs, fmt.Errorf("BRIEFBOT_LOG_LEVEL: %q is not a level: use debug, info, warn or error", lvl))
+		}
 	}
+	names := make([]string, 0, len(sections))
+	for _, s := range sections {
+		names = append(names, s.Name)
+		var fromSection map[string]string
+		if n, ok := f.Platforms[s.Name]; ok {
+			if err := n.Decode(&fromSection); err != nil {
+				errs = append(errs, fmt.Errorf("config file %s: %s: %w", path, s.Name, err))
+			}
+		}
+		v, serrs := s.load(fromSection, getenv)
+		c.Platforms[s.Name] = v
+		errs = append(errs, serrs...)
+	}
+	for key := range f.Platforms {
+		if !slices.Contains(names, key) {
+			errs = append(errs, fmt.Errorf("config file %s: unknown key %q", path, key))
+		}
+	}
+
 	d := &c.Digests
+	def := digest.DefaultDefaults()
 	d.DB = merged("BRIEFBOT_DB")
-	d.Frequency = merged("BRIEFBOT_DIGEST_FREQUENCY")
-	d.Time = merged("BRIEFBOT_DIGEST_TIME")
-	d.Zone = merged("BRIEFBOT_DIGEST_TZ")
-	if d.Frequency == "" {
-		d.Frequency = "daily"
+	d.Defaults = def
+	if v := merged("BRIEFBOT_DIGEST_FREQUENCY"); v != "" {
+		switch v {
+		case digest.Daily, digest.Weekdays:
+			d.Defaults.Weekdays = v == digest.Weekdays
+		default:
+			errs = append(errs, fmt.Errorf("BRIEFBOT_DIGEST_FREQUENCY: %q: use %s or %s", v, digest.Daily, digest.Weekdays))
+		}
 	}
-	if d.Time == "" {
-		d.Time = "08:00"
+	if v := merged("BRIEFBOT_DIGEST_TIME"); v != "" {
+		d.Defaults.Time = v
 	}
-	if d.Zone == "" {
-		d.Zone = "UTC"
-	}
-	if d.Frequency != "daily" && d.Frequency != "weekdays" {
-		errs = append(errs, fmt.Errorf("BRIEFBOT_DIGEST_FREQUENCY: %q: use daily or weekdays", d.Frequency))
-	}
-	if _, err := time.LoadLocation(d.Zone); err != nil {
-		errs = append(errs, fmt.Errorf("BRIEFBOT_DIGEST_TZ: %q is not an IANA time zone (such as Europe/Kyiv)", d.Zone))
+	if v := merged("BRIEFBOT_DIGEST_TZ"); v != "" {
+		d.Defaults.Zone = v
+		if _, err := time.LoadLocation(v); err != nil {
+			errs = append(errs, fmt.Errorf("BRIEFBOT_DIGEST_TZ: %q is not an IANA time zone (such as Europe/Kyiv)", v))
+		}
 	}
 	d.Grace = 2 * time.Hour
 	if g := merged("BRIEFBOT_DIGEST_GRACE"); g != "" {
@@ -159,106 +191,26 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	}
 	for i, s := range f.Digests {
 		where := fmt.Sprintf("digests[%d]", i)
-		switch s.Platform {
-		case "slack", "discord", "console":
-		default:
-			errs = append(errs, fmt.Errorf("%s.platform: %q: use slack, discord or console", where, s.Platform))
+		if !slices.Contains(names, s.Platform) {
+			errs = append(errs, fmt.Errorf("%s.platform: %q: use %s", where, s.Platform, orList(names)))
 		}
-		if strings.TrimSpace(s.Channel) == "" && s.Platform != "console" {
-			errs = append(errs, fmt.Errorf("%s.channel: required (a Slack channel id such as C0123456789, or a Discord channel id)", where))
+		defChannel := ""
+		if i := slices.IndexFunc(sections, func(x Section) bool { return x.Name == s.Platform }); i >= 0 {
+			defChannel = sections[i].DefaultChannel
+		}
+		if strings.TrimSpace(s.Channel) == "" && defChannel == "" {
+			errs = append(errs, fmt.Errorf("%s.channel: required (the platform's channel id, such as C0123456789 on Slack)", where))
 		}
 		if strings.TrimSpace(s.Schedule) == "" {
 			errs = append(errs, fmt.Errorf("%s.schedule: required, such as \"CRON_TZ=Europe/Kyiv 0 8 * * 1-5\" or \"@daily\"", where))
 		} else if _, err := digest.ParseSchedule(s.Schedule, time.UTC); err != nil {
 			errs = append(errs, fmt.Errorf("%s.schedule: %v", where, err))
 		}
-		if s.Platform == "console" && s.Channel == "" {
-			f.Digests[i].Channel = "console"
+		if s.Channel == "" {
+			f.Digests[i].Channel = defChannel
 		}
 	}
 	d.Declared = f.Digests
-	return c, errors.Join(errs...)
-}
-
-// Slack holds the Slack credentials.
-type Slack struct {
-	BotToken      string // SLACK_BOT_TOKEN
-	AppToken      string // SLACK_APP_TOKEN (Socket Mode)
-	SigningSecret string // SLACK_SIGNING_SECRET (HTTP mode)
-	APIURL        string // SLACK_API_URL (default: Slack's own)
-	// ResponseType is how /guarantees answers: "ephemeral" (default, with a
-	// Share button) or "in_channel" (BRIEFBOT_SLACK_RESPONSE).
-	ResponseType string
-}
-
-// Discord holds the Discord credentials.
-type Discord struct {
-	BotToken  string // DISCORD_BOT_TOKEN
-	AppID     string // DISCORD_APP_ID
-	PublicKey string // DISCORD_PUBLIC_KEY (HTTP interactions)
-	GuildID   string // DISCORD_GUILD_ID (register the command in one guild)
-	APIURL    string // DISCORD_API_URL (default: Discord's own)
-}
-
-// Configured reports whether any Slack credential is set.
-func (s Slack) Configured() bool {
-	return s.BotToken != "" || s.AppToken != "" || s.SigningSecret != ""
-}
-
-// Configured reports whether any Discord credential is set.
-func (d Discord) Configured() bool { return d.BotToken != "" || d.AppID != "" || d.PublicKey != "" }
-
-// ChatConfigured reports whether any chat platform has credentials; when
-// none has, briefbot runs the console.
-func (c Config) ChatConfigured() bool { return c.Slack.Configured() || c.Discord.Configured() }
-
-// FromEnv reads the configuration from environment variables through
-// getenv (os.Getenv in production, a map in tests). It reports every
-// invalid setting at once.
-func FromEnv(getenv func(string) string) (Config, error) {
-	get := func(name string) string { return strings.TrimSpace(getenv(name)) }
-	c := Config{
-		BriefingDir: get("BRIEFBOT_BRIEFING"),
-		HTTPAddr:    get("BRIEFBOT_HTTP_ADDR"),
-		Slack: Slack{
-			APIURL:        get("SLACK_API_URL"),
-			ResponseType:  get("BRIEFBOT_SLACK_RESPONSE"),
-			BotToken:      get("SLACK_BOT_TOKEN"),
-			AppToken:      get("SLACK_APP_TOKEN"),
-			SigningSecret: get("SLACK_SIGNING_SECRET"),
-		},
-		Discord: Discord{
-			BotToken:  get("DISCORD_BOT_TOKEN"),
-			AppID:     get("DISCORD_APP_ID"),
-			PublicKey: get("DISCORD_PUBLIC_KEY"),
-			GuildID:   get("DISCORD_GUILD_ID"),
-			APIURL:    get("DISCORD_API_URL"),
-		},
-	}
-	if c.HTTPAddr == "" {
-		c.HTTPAddr = ":8080"
-	}
-	if c.Slack.ResponseType == "" {
-		c.Slack.ResponseType = "ephemeral"
-	}
-	var errs []error
-	if c.Slack.ResponseType != "ephemeral" && c.Slack.ResponseType != "in_channel" {
-		errs = append(errs, fmt.Errorf("BRIEFBOT_SLACK_RESPONSE: %q: use ephemeral or in_channel", c.Slack.ResponseType))
-	}
-	if u := c.Slack.APIURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-		errs = append(errs, errors.New("SLACK_API_URL: must start with http:// or https://"))
-	}
-	if lvl := get("BRIEFBOT_LOG_LEVEL"); lvl != "" {
-		if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
-			errs = append(errs, fmt.Errorf("BRIEFBOT_LOG_LEVEL: %q is not a level: use debug, info, warn or error", lvl))
-		}
-	}
-	if t := c.Slack.AppToken; t != "" && !strings.HasPrefix(t, "xapp-") {
-		errs = append(errs, errors.New("SLACK_APP_TOKEN: an app-level token starts with xapp-"))
-	}
-	if t := c.Slack.BotToken; t != "" && !strings.HasPrefix(t, "xoxb-") {
-		errs = append(errs, errors.New("SLACK_BOT_TOKEN: a bot token starts with xoxb-"))
-	}
 	return c, errors.Join(errs...)
 }
 
@@ -266,20 +218,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 // values: a complete set of credentials for each platform that has any.
 func (c Config) ValidateServe() error {
 	var errs []error
-	if s := c.Slack; s.Configured() {
-		if s.BotToken == "" {
-			errs = append(errs, errors.New("slack: SLACK_BOT_TOKEN is required (the xoxb- token from OAuth & Permissions)"))
-		}
-		if s.SigningSecret == "" && s.AppToken == "" {
-			errs = append(errs, errors.New("slack: SLACK_SIGNING_SECRET is required for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode"))
-		}
-	}
-	if d := c.Discord; d.Configured() {
-		if d.AppID == "" {
-			errs = append(errs, errors.New("discord: DISCORD_APP_ID is required (the Application ID from the developer portal)"))
-		}
-		if d.PublicKey == "" && d.BotToken == "" {
-			errs = append(errs, errors.New("discord: DISCORD_PUBLIC_KEY is required for HTTP interactions, or set DISCORD_BOT_TOKEN for the gateway"))
+	for _, s := range c.sections {
+		if v := c.Platforms[s.Name]; s.configured(v) && s.Complete != nil {
+			if err := s.Complete(v); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	return errors.Join(errs...)
@@ -300,22 +243,21 @@ func (c Config) Redacted() map[string]any {
 	for _, d := range c.Digests.Declared {
 		declared = append(declared, map[string]string{"platform": d.Platform, "channel": d.Channel, "schedule": d.Schedule})
 	}
-	return map[string]any{
+	out := map[string]any{
 		"briefing":  c.BriefingDir,
 		"log_level": strings.ToLower(c.LogLevel.String()),
 		"http_addr": c.HTTPAddr,
 		"db":        c.Digests.DB,
-		"slack": map[string]string{
-			"bot_token": redact(c.Slack.BotToken), "app_token": redact(c.Slack.AppToken),
-			"signing_secret": redact(c.Slack.SigningSecret), "api_url": c.Slack.APIURL, "response": c.Slack.ResponseType,
-		},
-		"discord": map[string]string{
-			"app_id": c.Discord.AppID, "public_key": c.Discord.PublicKey, "bot_token": redact(c.Discord.BotToken),
-			"guild_id": c.Discord.GuildID, "api_url": c.Discord.APIURL,
-		},
 		"digest_defaults": map[string]string{
-			"frequency": c.Digests.Frequency, "time": c.Digests.Time, "timezone": c.Digests.Zone, "grace": c.Digests.Grace.String(),
+			"frequency": c.Digests.Defaults.Frequency(), "time": c.Digests.Defaults.Time, "timezone": c.Digests.Defaults.Zone,
+			"grace": c.Digests.Grace.String(),
 		},
 		"digests": declared,
 	}
+	for _, s := range c.sections {
+		if len(s.Settings) > 0 {
+			out[s.Name] = s.redacted(c.Platforms[s.Name])
+		}
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package config
+package config_test
 
 import (
 	"log/slog"
@@ -6,9 +6,23 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/briefbot/briefbot/bot/console"
+	discordbot "github.com/briefbot/briefbot/bot/discord"
+	slackbot "github.com/briefbot/briefbot/bot/slack"
+	"github.com/briefbot/briefbot/config"
 )
 
-func TestFromEnv(t *testing.T) {
+// sections are the registered platforms' sections, as serve has them.
+var sections = []config.Section{slackbot.Section(), discordbot.Section(), console.Spec(nil, nil, false).Section}
+
+func load(path string, getenv func(string) string) (config.Config, error) {
+	return config.Load(path, getenv, sections...)
+}
+
+func chatConfigured(c config.Config) bool { return c.Configured("slack") || c.Configured("discord") }
+
+func TestEnvironment(t *testing.T) {
 	cases := []struct {
 		name    string
 		vars    map[string]string
@@ -25,7 +39,7 @@ func TestFromEnv(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cfg, err := FromEnv(func(k string) string { return c.vars[k] })
+			cfg, err := load("", func(k string) string { return c.vars[k] })
 			if len(c.wantErr) > 0 {
 				if err == nil {
 					t.Fatal("want an error")
@@ -45,8 +59,8 @@ func TestFromEnv(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if cfg.ChatConfigured() != c.chat || cfg.LogLevel != c.level {
-				t.Fatalf("got chat=%v level=%v", cfg.ChatConfigured(), cfg.LogLevel)
+			if chatConfigured(cfg) != c.chat || cfg.LogLevel != c.level {
+				t.Fatalf("got chat=%v level=%v", chatConfigured(cfg), cfg.LogLevel)
 			}
 		})
 	}
@@ -72,13 +86,13 @@ digests:
   - platform: console
     schedule: "@daily"
 `)
-	cfg, err := Load(good, func(k string) string { return map[string]string{"BRIEFBOT_DIGEST_TIME": "06:00"}[k] })
+	cfg, err := load(good, func(k string) string { return map[string]string{"BRIEFBOT_DIGEST_TIME": "06:00"}[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := cfg.Digests
-	if cfg.LogLevel != slog.LevelDebug || d.DB != "/var/lib/briefbot/briefbot.db" || d.Frequency != "weekdays" || d.Time != "06:00" ||
-		d.Zone != "Europe/Kyiv" || d.Grace != 90*time.Minute || len(d.Declared) != 2 || d.Declared[1].Channel != "console" {
+	if cfg.LogLevel != slog.LevelDebug || d.DB != "/var/lib/briefbot/briefbot.db" || !d.Defaults.Weekdays || d.Defaults.Time != "06:00" ||
+		d.Defaults.Zone != "Europe/Kyiv" || d.Grace != 90*time.Minute || len(d.Declared) != 2 || d.Declared[1].Channel != "console" {
 		t.Fatalf("loaded: %+v", cfg)
 	}
 	bad := write(`
@@ -90,16 +104,60 @@ digests:
   - platform: slack
     schedule: "61 * * * *"
 `)
-	_, err = Load(bad, func(string) string { return "" })
+	_, err = load(bad, func(string) string { return "" })
 	for _, want := range []string{"BRIEFBOT_DIGEST_FREQUENCY", "BRIEFBOT_DIGEST_TZ", "BRIEFBOT_DIGEST_GRACE", "digests[0].platform", "digests[1].channel", "digests[1].schedule"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q: %v", want, err)
 		}
 	}
-	if _, err := Load(write("unknown_key: 1\n"), func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "unknown_key") {
+	if _, err := load(write("unknown_key: 1\n"), func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "unknown_key") {
 		t.Errorf("unknown key: %v", err)
 	}
-	if _, err := Load(dir+"/missing.yaml", func(string) string { return "" }); err == nil {
+	if _, err := load(dir+"/missing.yaml", func(string) string { return "" }); err == nil {
 		t.Error("missing file accepted")
+	}
+}
+
+func TestPlatformSections(t *testing.T) {
+	dir := t.TempDir()
+	p := dir + "/briefbot.yaml"
+	os.WriteFile(p, []byte("slack:\n  bot_token: xoxb-file\n  signing_secret: file-secret\ndiscord:\n  app_id: \"123\"\n"), 0o600)
+	cfg, err := load(p, func(k string) string { return map[string]string{"SLACK_SIGNING_SECRET": "env-secret"}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl := cfg.Platform("slack")
+	if sl.Get("bot_token") != "xoxb-file" || sl.Get("signing_secret") != "env-secret" || sl.Get("response") != "ephemeral" {
+		t.Fatalf("slack section: %v", sl)
+	}
+	if !cfg.Configured("slack") || !cfg.Configured("discord") || cfg.Configured("console") {
+		t.Fatal("configured platforms wrong")
+	}
+	// Discord has an app id but neither key nor token: serve refuses,
+	// naming the settings.
+	err = cfg.ValidateServe()
+	if err == nil || !strings.Contains(err.Error(), "DISCORD_PUBLIC_KEY is required") || strings.Contains(err.Error(), "SLACK_") {
+		t.Fatalf("validate serve: %v", err)
+	}
+	out := cfg.Redacted()
+	if sl := out["slack"].(map[string]string); sl["bot_token"] != "(set, redacted)" || sl["signing_secret"] != "(set, redacted)" {
+		t.Fatalf("redacted: %v", sl)
+	}
+	for body, want := range map[string]string{
+		"slack:\n  bot_tokn: x\n": "slack.bot_tokn: unknown key",
+		"matrix:\n  token: x\n":   `unknown key "matrix"`,
+		"unknown_key: 1\n":        "unknown_key",
+	} {
+		os.WriteFile(p, []byte(body), 0o600)
+		if _, err := load(p, func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", body, err, want)
+		}
+	}
+	// A malformed public key is caught once, in config, naming the setting.
+	cfg, _ = load("", func(k string) string {
+		return map[string]string{"DISCORD_APP_ID": "1", "DISCORD_PUBLIC_KEY": "ab"}[k]
+	})
+	if err := cfg.ValidateServe(); err == nil || !strings.Contains(err.Error(), "DISCORD_PUBLIC_KEY must be 64 hex") {
+		t.Errorf("short public key: %v", err)
 	}
 }

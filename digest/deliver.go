@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/briefbot/briefbot"
 	"github.com/briefbot/briefbot/briefings"
 )
 
@@ -66,9 +67,10 @@ type Limits struct {
 	// PerChannel is the least time between two messages to one channel
 	// (Slack allows one a second).
 	PerChannel time.Duration
-	// PerPlatform is the least time between two requests to a platform
-	// (Discord's global limit is 50 a second).
-	PerPlatform map[Platform]time.Duration
+	// PerPlatform is the least time between two requests to a platform;
+	// a platform missing here uses its sender's MinInterval when the sender
+	// is a Pacer (Discord paces itself under its global 50 a second).
+	PerPlatform map[briefbot.Platform]time.Duration
 	// Concurrency bounds deliveries in flight.
 	Concurrency int
 	// Attempts bounds tries per delivery.
@@ -82,11 +84,16 @@ type Limits struct {
 func DefaultLimits() Limits {
 	return Limits{
 		PerChannel:  time.Second,
-		PerPlatform: map[Platform]time.Duration{Discord: 25 * time.Millisecond}, // 40/s, under the global 50/s
 		Concurrency: 16,
 		Attempts:    5,
 		Backoff:     time.Second,
 	}
+}
+
+// Pacer is a Sender whose platform limits requests across all channels.
+type Pacer interface {
+	// MinInterval is the least time between two requests to the platform.
+	MinInterval() time.Duration
 }
 
 // Observer receives the delivery engine's events (bot.Observer satisfies
@@ -103,7 +110,7 @@ type Observer interface {
 // for on the platform before it is sent again.
 type Deliverer struct {
 	Store    Store
-	Senders  map[Platform]Sender
+	Senders  map[briefbot.Platform]Sender
 	Briefing func() *briefings.Briefing
 	Clock    Clock
 	Limits   Limits
@@ -213,7 +220,7 @@ func (d *Deliverer) Deliver(ctx context.Context, sub Subscription, slot time.Tim
 	return d.record(ctx, sub.Platform, row, Failed, "", lastErr.Error(), nil, log)
 }
 
-func (d *Deliverer) record(ctx context.Context, p Platform, row Delivery, st Status, id, errText string, seen []string, log *slog.Logger) error {
+func (d *Deliverer) record(ctx context.Context, p briefbot.Platform, row Delivery, st Status, id, errText string, seen []string, log *slog.Logger) error {
 	row.Status, row.MessageID, row.Error, row.UpdatedAt, row.Seen = st, id, errText, d.Clock.Now(), seen
 	if err := d.Store.Record(ctx, row); err != nil {
 		return err
@@ -241,6 +248,9 @@ func (d *Deliverer) wait(ctx context.Context, sub Subscription) error {
 		at = t
 	}
 	pf := d.Limits.PerPlatform[sub.Platform]
+	if pc, ok := d.Senders[sub.Platform].(Pacer); ok && pf == 0 {
+		pf = pc.MinInterval()
+	}
 	if pf > 0 {
 		if t := d.next[string(sub.Platform)]; t.After(at) {
 			at = t

@@ -12,6 +12,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/briefbot/briefbot"
 	"github.com/briefbot/briefbot/briefings"
 	"github.com/briefbot/briefbot/digest"
 	"github.com/briefbot/briefbot/store/sqlite"
@@ -96,14 +97,15 @@ func newEnv(t *testing.T, path string) *env {
 	}
 	e := &env{store: st, slack: newFakeSender(), disc: newFakeSender()}
 	e.d = &digest.Deliverer{
-		Store: st, Senders: map[digest.Platform]digest.Sender{digest.Slack: e.slack, digest.Discord: e.disc},
+		Store: st, Senders: map[briefbot.Platform]digest.Sender{slackP: e.slack, discordP: e.disc},
 		Briefing: func() *briefings.Briefing { return br }, Clock: digest.RealClock{}, Limits: digest.DefaultLimits(),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
+	e.d.Limits.PerPlatform = map[briefbot.Platform]time.Duration{discordP: 25 * time.Millisecond}
 	return e
 }
 
-func (e *env) subscribe(t *testing.T, p digest.Platform, ch, spec string, created time.Time) digest.Subscription {
+func (e *env) subscribe(t *testing.T, p briefbot.Platform, ch, spec string, created time.Time) digest.Subscription {
 	t.Helper()
 	s, err := e.store.Subscribe(context.Background(), digest.Subscription{Platform: p, Channel: ch, Schedule: spec, CreatedAt: created})
 	if err != nil {
@@ -127,9 +129,9 @@ func TestDeliverOnceWithRetries(t *testing.T) {
 		e := newEnv(t, ":memory:")
 		now := time.Now()
 		slot := now.Truncate(time.Minute)
-		a := e.subscribe(t, digest.Slack, "C1", "* * * * *", now)
-		b := e.subscribe(t, digest.Slack, "C2", "* * * * *", now)
-		c := e.subscribe(t, digest.Discord, "D1", "* * * * *", now)
+		a := e.subscribe(t, slackP, "C1", "* * * * *", now)
+		b := e.subscribe(t, slackP, "C2", "* * * * *", now)
+		c := e.subscribe(t, discordP, "D1", "* * * * *", now)
 		e.slack.script["slack/C1"] = []error{&digest.RetryAfterError{After: 30 * time.Second}, errors.New("HTTP 503")}
 		e.slack.lost["slack/C2"] = 1 // first send posts but times out: must not post again
 		e.disc.script["discord/D1"] = []error{&digest.PermanentError{Reason: "50013 Missing Permissions"}}
@@ -148,7 +150,7 @@ func TestDeliverOnceWithRetries(t *testing.T) {
 		if ds := status(t, e.store, b); ds[0].Status != digest.Sent || ds[0].MessageID == "" {
 			t.Fatalf("C2: %+v", ds)
 		}
-		sub, _ := e.store.Subscription(ctx, digest.Discord, "D1")
+		sub, _ := e.store.Subscription(ctx, discordP, "D1")
 		if ds := status(t, e.store, c); ds[0].Status != digest.Failed || sub.Disabled != "50013 Missing Permissions" {
 			t.Fatalf("D1: %+v, disabled %q", ds, sub.Disabled)
 		}
@@ -167,11 +169,11 @@ func TestCrashAndRecovery(t *testing.T) {
 		day := time.Now().Truncate(24 * time.Hour).Add(24 * time.Hour) // next midnight UTC
 		created := day.Add(-5 * 24 * time.Hour)
 		// Daily at 08:00 UTC; the bot was down since two days ago.
-		daily := e.subscribe(t, digest.Slack, "C-daily", "0 8 * * *", created)
+		daily := e.subscribe(t, slackP, "C-daily", "0 8 * * *", created)
 		// Crashed after posting, before recording: pending in the ledger, posted on the platform.
-		crashedAfter := e.subscribe(t, digest.Slack, "C-after", "0 8 * * *", created)
+		crashedAfter := e.subscribe(t, slackP, "C-after", "0 8 * * *", created)
 		// Crashed after claiming, before posting.
-		crashedBefore := e.subscribe(t, digest.Discord, "D-before", "0 8 * * *", created)
+		crashedBefore := e.subscribe(t, discordP, "D-before", "0 8 * * *", created)
 		slot := day.Add(8 * time.Hour)
 		e.store.Claim(ctx, crashedAfter.ID, slot, slot)
 		e.slack.posts[key(crashedAfter, slot)] = "posted-before-crash"
@@ -180,7 +182,7 @@ func TestCrashAndRecovery(t *testing.T) {
 		time.Sleep(time.Until(slot.Add(90 * time.Minute))) // restart at 09:30, within the 2-hour grace
 		e2 := newEnv(t, path)                              // a new process: same database and platforms
 		e2.slack, e2.disc = e.slack, e.disc
-		e2.d.Senders = map[digest.Platform]digest.Sender{digest.Slack: e.slack, digest.Discord: e.disc}
+		e2.d.Senders = map[briefbot.Platform]digest.Sender{slackP: e.slack, discordP: e.disc}
 		if err := e2.d.Recover(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -221,9 +223,9 @@ func TestFanOut(t *testing.T) {
 		var due []digest.Due
 		for i := range 1000 {
 			// Half Slack, half Discord, one channel each.
-			p, ch := digest.Slack, fmt.Sprintf("C%04d", i)
+			p, ch := slackP, fmt.Sprintf("C%04d", i)
 			if i%2 == 1 {
-				p, ch = digest.Discord, fmt.Sprintf("D%04d", i)
+				p, ch = discordP, fmt.Sprintf("D%04d", i)
 			}
 			sub := e.subscribe(t, p, ch, "* * * * *", now)
 			due = append(due, digest.Due{Sub: sub, Slot: slot})
@@ -272,7 +274,7 @@ func TestFanOut(t *testing.T) {
 		}
 		// The run takes what the limits allow, within 10%: 510 Discord
 		// requests (500 plus 10 retried after 429) at one per 25 ms.
-		minimum := time.Duration(len(all)-1) * digest.DefaultLimits().PerPlatform[digest.Discord]
+		minimum := time.Duration(len(all)-1) * 25 * time.Millisecond
 		if elapsed > minimum*11/10 {
 			t.Fatalf("fan-out took %v, limits allow %v", elapsed, minimum)
 		}
@@ -291,9 +293,9 @@ func TestStopMidFanOut(t *testing.T) {
 		slot := now.Truncate(time.Minute)
 		var due []digest.Due
 		for i := range 300 {
-			p, ch := digest.Slack, fmt.Sprintf("C%03d", i)
+			p, ch := slackP, fmt.Sprintf("C%03d", i)
 			if i%2 == 1 {
-				p, ch = digest.Discord, fmt.Sprintf("D%03d", i)
+				p, ch = discordP, fmt.Sprintf("D%03d", i)
 			}
 			sub := e.subscribe(t, p, ch, "* * * * *", now.Add(-time.Minute))
 			due = append(due, digest.Due{Sub: sub, Slot: slot})
@@ -314,7 +316,7 @@ func TestStopMidFanOut(t *testing.T) {
 		}
 		// A new process on the same database and platforms.
 		e2 := newEnv(t, path)
-		e2.d.Senders = map[digest.Platform]digest.Sender{digest.Slack: e.slack, digest.Discord: e.disc}
+		e2.d.Senders = map[briefbot.Platform]digest.Sender{slackP: e.slack, discordP: e.disc}
 		time.Sleep(30 * time.Second) // the restart takes a while; still within the grace window
 		if err := e2.d.Recover(context.Background()); err != nil {
 			t.Fatal(err)

@@ -8,25 +8,14 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/briefbot/briefbot"
 )
-
-// Platform names a chat platform.
-type Platform string
-
-// The platforms a digest can go to.
-const (
-	Slack   Platform = "slack"
-	Discord Platform = "discord"
-	Console Platform = "console"
-)
-
-// Valid reports whether p is a known platform.
-func (p Platform) Valid() bool { return p == Slack || p == Discord || p == Console }
 
 // Subscription is a channel that receives digests on a schedule.
 type Subscription struct {
 	ID       int64
-	Platform Platform
+	Platform briefbot.Platform
 	Channel  string
 	// Schedule is a robfig/cron spec: five fields (or six with seconds),
 	// a descriptor such as @daily, optionally led by CRON_TZ=Zone.
@@ -78,9 +67,9 @@ type Store interface {
 	// enables it; the returned value has its ID.
 	Subscribe(ctx context.Context, s Subscription) (Subscription, error)
 	// Unsubscribe removes a channel's subscription; false if it had none.
-	Unsubscribe(ctx context.Context, p Platform, channel string) (bool, error)
+	Unsubscribe(ctx context.Context, p briefbot.Platform, channel string) (bool, error)
 	// Subscription returns a channel's subscription, or ErrNotFound.
-	Subscription(ctx context.Context, p Platform, channel string) (Subscription, error)
+	Subscription(ctx context.Context, p briefbot.Platform, channel string) (Subscription, error)
 	// Subscriptions returns every subscription, enabled or not.
 	Subscriptions(ctx context.Context) ([]Subscription, error)
 	// Disable stops a subscription with the reason, until someone

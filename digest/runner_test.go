@@ -27,10 +27,10 @@ func TestRunnerFiresOnScheduleAndRecovers(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		e := newEnv(t, ":memory:")
 		p := &panicky{fakeSender: e.slack}
-		e.d.Senders[digest.Slack] = p
+		e.d.Senders[slackP] = p
 		now := time.Now()
-		a := e.subscribe(t, digest.Slack, "C1", "*/10 * * * *", now)
-		b := e.subscribe(t, digest.Discord, "D1", "0 * * * *", now)
+		a := e.subscribe(t, slackP, "C1", "*/10 * * * *", now)
+		b := e.subscribe(t, discordP, "D1", "0 * * * *", now)
 		r := &digest.Runner{D: e.d}
 		done := make(chan error, 1)
 		go func() { done <- r.Run(ctx) }()
@@ -38,7 +38,7 @@ func TestRunnerFiresOnScheduleAndRecovers(t *testing.T) {
 		time.Sleep(3*time.Hour + time.Second)
 		synctest.Wait()
 		// A third subscription added while running, then synced.
-		c := e.subscribe(t, digest.Discord, "D2", "30 * * * *", time.Now())
+		c := e.subscribe(t, discordP, "D2", "30 * * * *", time.Now())
 		if err := r.Sync(ctx); err != nil {
 			t.Fatal(err)
 		}

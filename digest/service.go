@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/briefbot/briefbot/briefings"
+	"github.com/briefbot/briefbot"
 )
 
 // Defaults are the schedule a bare `subscribe` gets.
@@ -18,51 +18,81 @@ type Defaults struct {
 	Zone     string // IANA time zone
 }
 
-// DefaultDefaults is daily at 08:00 UTC.
+// DefaultDefaults is daily at 08:00 UTC: the one place the defaults are
+// written down (config starts from it).
 func DefaultDefaults() Defaults { return Defaults{Time: "08:00", Zone: "UTC"} }
 
-// Service answers the subscription commands of a channel.
-type Service struct {
-	Store    Store
-	Defaults Defaults
-	Clock    Clock
-	// Changed is called after a subscription changes (to re-sync the
-	// runner); it may be nil.
-	Changed func(ctx context.Context)
+// Frequencies a subscription can have.
+const (
+	Daily    = "daily"
+	Weekdays = "weekdays"
+)
+
+// Frequency names the defaults' frequency (Daily or Weekdays).
+func (d Defaults) Frequency() string {
+	if d.Weekdays {
+		return Weekdays
+	}
+	return Daily
 }
 
-// ParseSubscribe turns `subscribe` arguments ("weekdays 07:30
-// Europe/Kyiv", in any order, each optional) into a cron spec, or a clear
-// error.
-func ParseSubscribe(args string, def Defaults) (string, string, error) {
+// ScheduleRequest is what a user asked for: each part optional, the
+// defaults fill what is empty.
+type ScheduleRequest struct {
+	Frequency string // Daily, Weekdays or ""
+	Time      string // HH:MM or ""
+	Zone      string // IANA time zone or ""
+}
+
+// ScheduleError says why a requested schedule is not valid; its message
+// is meant for the user.
+type ScheduleError struct{ Msg string }
+
+func (e *ScheduleError) Error() string { return e.Msg }
+
+// StoreError is a failure of the store behind a subscription command. Its
+// message names the operation only; the cause is for logs, never for
+// users.
+type StoreError struct {
+	Op  string // "saving the subscription", ...
+	Err error
+}
+
+func (e *StoreError) Error() string { return "digest: " + e.Op + ": " + e.Err.Error() }
+func (e *StoreError) Unwrap() error { return e.Err }
+
+// Spec turns a schedule request into a cron spec and a human description
+// ("weekdays at 07:30 Europe/Kyiv"), or a *ScheduleError.
+func (r ScheduleRequest) Spec(def Defaults) (spec, human string, err error) {
 	weekdays, hhmm, zone := def.Weekdays, def.Time, def.Zone
-	for _, f := range strings.Fields(args) {
-		switch lf := strings.ToLower(f); {
-		case lf == "daily" || lf == "everyday" || lf == "every-day":
-			weekdays = false
-		case lf == "weekdays" || lf == "weekday" || lf == "workdays":
-			weekdays = true
-		case strings.Contains(f, ":") && len(f) <= 5:
-			hhmm = f
-		case strings.Contains(f, "/") || strings.EqualFold(f, "UTC"):
-			zone = f
-		default:
-			return "", "", fmt.Errorf("%q is not daily, weekdays, a time (HH:MM) or a time zone (such as Europe/Kyiv)", f)
-		}
+	switch strings.ToLower(r.Frequency) {
+	case "":
+	case Daily:
+		weekdays = false
+	case Weekdays:
+		weekdays = true
+	default:
+		return "", "", &ScheduleError{fmt.Sprintf("%q is not %s or %s", r.Frequency, Daily, Weekdays)}
+	}
+	if r.Time != "" {
+		hhmm = r.Time
+	}
+	if r.Zone != "" {
+		zone = r.Zone
 	}
 	h, m, ok := parseHHMM(hhmm)
 	if !ok {
-		return "", "", fmt.Errorf("%q is not a time of day: use HH:MM, 24-hour, such as 08:00", hhmm)
+		return "", "", &ScheduleError{fmt.Sprintf("%q is not a time of day: use HH:MM, 24-hour, such as 08:00", hhmm)}
 	}
-	loc, err := time.LoadLocation(zone)
-	if err != nil || zone == "" || zone == "Local" {
-		return "", "", fmt.Errorf("%q is not an IANA time zone: use a name such as Europe/Kyiv or America/New_York", zone)
+	loc, lerr := time.LoadLocation(zone)
+	if lerr != nil || zone == "" || zone == "Local" {
+		return "", "", &ScheduleError{fmt.Sprintf("%q is not an IANA time zone: use a name such as Europe/Kyiv or America/New_York", zone)}
 	}
-	dow, when := "*", "daily"
+	dow, when := "*", Daily
 	if weekdays {
-		dow, when = "1-5", "weekdays"
+		dow, when = "1-5", Weekdays
 	}
-	spec := fmt.Sprintf("CRON_TZ=%s %d %d * * %s", loc.String(), m, h, dow)
+	spec = fmt.Sprintf("CRON_TZ=%s %d %d * * %s", loc.String(), m, h, dow)
 	return spec, fmt.Sprintf("%s at %02d:%02d %s", when, h, m, loc.String()), nil
 }
 
@@ -76,100 +106,95 @@ func parseHHMM(s string) (int, int, bool) {
 	return h, m, err1 == nil && err2 == nil && h >= 0 && h < 24 && m >= 0 && m < 60
 }
 
-// Subscribe subscribes a channel and answers with the schedule and the
-// next delivery.
-func (s *Service) Subscribe(ctx context.Context, p Platform, channel, user, args string) briefings.Answer {
-	spec, human, err := ParseSubscribe(args, s.Defaults)
+// Service carries out the subscription commands of a channel and answers
+// in plain values; the bot words them for users.
+type Service struct {
+	Store    Store
+	Defaults Defaults
+	Clock    Clock
+	// Changed is called after a subscription changes (to re-sync the
+	// runner); it may be nil.
+	Changed func(ctx context.Context)
+}
+
+// Subscribed is the outcome of a subscribe.
+type Subscribed struct {
+	Subscription Subscription
+	// Human describes the schedule ("weekdays at 07:30 Europe/Kyiv").
+	Human string
+	// Next is the next delivery, in the schedule's time zone (zero when
+	// none is scheduled).
+	Next time.Time
+}
+
+// Subscribe subscribes a channel. Errors are a *ScheduleError for a bad
+// request and a *StoreError when the store fails.
+func (s *Service) Subscribe(ctx context.Context, p briefbot.Platform, channel, user string, req ScheduleRequest) (Subscribed, error) {
+	spec, human, err := req.Spec(s.Defaults)
 	if err != nil {
-		return message("subscribe", "Not subscribed", err.Error()+". Example: /guarantees subscribe weekdays 07:30 Europe/Kyiv")
+		return Subscribed{}, err
 	}
 	sub, err := s.Store.Subscribe(ctx, Subscription{Platform: p, Channel: channel, Schedule: spec, CreatedBy: user, CreatedAt: s.Clock.Now()})
 	if err != nil {
-		return message("subscribe", "Not subscribed", "The subscription could not be saved; please try again. ("+err.Error()+")")
+		return Subscribed{}, &StoreError{"saving the subscription", err}
 	}
 	if s.Changed != nil {
 		s.Changed(ctx)
 	}
-	a := message("subscribe", "Subscribed to the daily digest", "This channel will get the digest "+human+".")
+	out := Subscribed{Subscription: sub, Human: human}
 	if sched, err := ParseSchedule(sub.Schedule, time.UTC); err == nil {
-		a.Sections = append(a.Sections, briefings.Section{Fields: []briefings.Field{
-			{Label: "Next delivery", Value: formatWhen(sched.Next(s.Clock.Now()), sched.Location())},
-			{Label: "Schedule", Value: sub.Schedule},
-		}})
+		out.Next = sched.Next(s.Clock.Now()).In(sched.Location())
 	}
-	a.Next = []string{"subscriptions", "digest", "unsubscribe"}
-	return a
+	return out, nil
 }
 
-// Unsubscribe stops a channel's digests.
-func (s *Service) Unsubscribe(ctx context.Context, p Platform, channel string) briefings.Answer {
+// Unsubscribe stops a channel's digests; false when it had none. Errors
+// are a *StoreError.
+func (s *Service) Unsubscribe(ctx context.Context, p briefbot.Platform, channel string) (bool, error) {
 	ok, err := s.Store.Unsubscribe(ctx, p, channel)
-	switch {
-	case err != nil:
-		return message("unsubscribe", "Not unsubscribed", "The change could not be saved; please try again. ("+err.Error()+")")
-	case !ok:
-		return message("unsubscribe", "No subscription", "This channel had no digest subscription.")
+	if err != nil {
+		return false, &StoreError{"removing the subscription", err}
 	}
-	if s.Changed != nil {
+	if ok && s.Changed != nil {
 		s.Changed(ctx)
 	}
-	return message("unsubscribe", "Unsubscribed", "This channel will get no more digests.")
+	return ok, nil
 }
 
-// Status describes a channel's subscription: schedule, next delivery in
-// the channel's time zone, and the last deliveries with status and error.
-func (s *Service) Status(ctx context.Context, p Platform, channel string) briefings.Answer {
+// State is a channel's subscription as its users see it.
+type State struct {
+	Subscription Subscription
+	// Location is the schedule's time zone.
+	Location *time.Location
+	// Next is the next delivery, zero when stopped or none is scheduled.
+	Next time.Time
+	// Recent are the latest deliveries, newest first (nil when they could
+	// not be read).
+	Recent []Delivery
+	// RecentErr is set when the deliveries could not be read.
+	RecentErr error
+}
+
+// Status returns a channel's subscription, its next delivery and its last
+// deliveries. Errors are ErrNotFound (no subscription) or a *StoreError.
+func (s *Service) Status(ctx context.Context, p briefbot.Platform, channel string) (State, error) {
 	sub, err := s.Store.Subscription(ctx, p, channel)
 	if errors.Is(err, ErrNotFound) {
-		a := message("subscriptions", "No subscription", "This channel gets no digest. Subscribe with /guarantees subscribe [daily|weekdays] [HH:MM] [time zone].")
-		a.Next = []string{"subscribe"}
-		return a
+		return State{}, ErrNotFound
 	}
 	if err != nil {
-		return message("subscriptions", "Subscription unavailable", "The subscription could not be read; please try again. ("+err.Error()+")")
+		return State{}, &StoreError{"reading the subscription", err}
 	}
-	a := briefings.Answer{Kind: "subscriptions", Title: "Digest subscription"}
-	fields := []briefings.Field{{Label: "Schedule", Value: sub.Schedule}}
-	if sub.FromConfig {
-		fields = append(fields, briefings.Field{Label: "Set by", Value: "the operator's configuration"})
-	}
-	if sub.Disabled != "" {
-		fields = append(fields, briefings.Field{Label: "Status", Value: "stopped: " + sub.Disabled + ". Fix the cause, then subscribe again."})
-	} else if sched, err := ParseSchedule(sub.Schedule, time.UTC); err == nil {
-		fields = append(fields, briefings.Field{Label: "Status", Value: "active"},
-			briefings.Field{Label: "Next delivery", Value: formatWhen(sched.Next(s.Clock.Now()), sched.Location())})
-	}
-	a.Sections = append(a.Sections, briefings.Section{Fields: fields})
-	rows, err := s.Store.Deliveries(ctx, sub.ID, 5)
-	if err == nil {
-		sec := briefings.Section{Heading: "Last deliveries"}
-		loc := time.UTC
-		if sched, err := ParseSchedule(sub.Schedule, time.UTC); err == nil {
-			loc = sched.Location()
+	st := State{Subscription: sub, Location: time.UTC}
+	if sched, err := ParseSchedule(sub.Schedule, time.UTC); err == nil {
+		st.Location = sched.Location()
+		if sub.Disabled == "" {
+			st.Next = sched.Next(s.Clock.Now())
 		}
-		for _, d := range rows {
-			text := formatWhen(d.Slot, loc) + ": " + string(d.Status)
-			if d.Error != "" {
-				text += " (" + d.Error + ")"
-			}
-			sec.Items = append(sec.Items, briefings.Item{Text: text})
-		}
-		if len(rows) == 0 {
-			sec.Text = "None yet."
-		}
-		a.Sections = append(a.Sections, sec)
 	}
-	a.Next = []string{"digest", "unsubscribe"}
-	return a
-}
-
-func formatWhen(t time.Time, loc *time.Location) string {
-	if t.IsZero() {
-		return "none scheduled"
+	st.Recent, err = s.Store.Deliveries(ctx, sub.ID, 5)
+	if err != nil {
+		st.RecentErr = &StoreError{"reading the deliveries", err}
 	}
-	return t.In(loc).Format("Mon 2 Jan 2006, 15:04 MST")
-}
-
-func message(kind, title, text string) briefings.Answer {
-	return briefings.Answer{Kind: kind, Title: title, Intro: text}
+	return st, nil
 }

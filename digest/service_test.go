@@ -2,6 +2,7 @@ package digest_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -10,31 +11,33 @@ import (
 	"github.com/briefbot/briefbot/digest"
 )
 
-func TestParseSubscribe(t *testing.T) {
+func TestScheduleRequestSpec(t *testing.T) {
 	def := digest.DefaultDefaults()
 	cases := []struct {
-		args, spec, human, err string
+		req              digest.ScheduleRequest
+		spec, human, err string
 	}{
-		{"", "CRON_TZ=UTC 0 8 * * *", "daily at 08:00 UTC", ""},
-		{"weekdays", "CRON_TZ=UTC 0 8 * * 1-5", "weekdays at 08:00 UTC", ""},
-		{"07:30 Europe/Kyiv", "CRON_TZ=Europe/Kyiv 30 7 * * *", "daily at 07:30 Europe/Kyiv", ""},
-		{"Europe/Kyiv weekdays 9:05", "CRON_TZ=Europe/Kyiv 5 9 * * 1-5", "weekdays at 09:05 Europe/Kyiv", ""},
-		{"DAILY 23:59 America/New_York", "CRON_TZ=America/New_York 59 23 * * *", "daily at 23:59 America/New_York", ""},
-		{"25:00", "", "", "not a time of day"},
-		{"8am", "", "", "is not daily, weekdays"},
-		{"Mars/Olympus", "", "", "not an IANA time zone"},
-		{"hourly", "", "", "is not daily, weekdays"},
+		{digest.ScheduleRequest{}, "CRON_TZ=UTC 0 8 * * *", "daily at 08:00 UTC", ""},
+		{digest.ScheduleRequest{Frequency: "weekdays"}, "CRON_TZ=UTC 0 8 * * 1-5", "weekdays at 08:00 UTC", ""},
+		{digest.ScheduleRequest{Time: "07:30", Zone: "Europe/Kyiv"}, "CRON_TZ=Europe/Kyiv 30 7 * * *", "daily at 07:30 Europe/Kyiv", ""},
+		{digest.ScheduleRequest{Frequency: "weekdays", Time: "9:05", Zone: "Europe/Kyiv"}, "CRON_TZ=Europe/Kyiv 5 9 * * 1-5", "weekdays at 09:05 Europe/Kyiv", ""},
+		{digest.ScheduleRequest{Frequency: "DAILY", Time: "23:59", Zone: "America/New_York"}, "CRON_TZ=America/New_York 59 23 * * *", "daily at 23:59 America/New_York", ""},
+		{digest.ScheduleRequest{Time: "25:00"}, "", "", "not a time of day"},
+		{digest.ScheduleRequest{Time: "8am"}, "", "", "not a time of day"},
+		{digest.ScheduleRequest{Zone: "Mars/Olympus"}, "", "", "not an IANA time zone"},
+		{digest.ScheduleRequest{Frequency: "hourly"}, "", "", "is not daily or weekdays"},
 	}
 	for _, c := range cases {
-		spec, human, err := digest.ParseSubscribe(c.args, def)
+		spec, human, err := c.req.Spec(def)
 		if c.err != "" {
-			if err == nil || !strings.Contains(err.Error(), c.err) {
-				t.Errorf("%q: err %v, want %q", c.args, err, c.err)
+			var se *digest.ScheduleError
+			if !errors.As(err, &se) || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%+v: err %v, want a ScheduleError with %q", c.req, err, c.err)
 			}
 			continue
 		}
 		if err != nil || spec != c.spec || human != c.human {
-			t.Errorf("%q: %q %q %v", c.args, spec, human, err)
+			t.Errorf("%+v: %q %q %v", c.req, spec, human, err)
 		}
 	}
 }
@@ -45,41 +48,47 @@ func TestServiceCommands(t *testing.T) {
 		e := newEnv(t, ":memory:")
 		changed := 0
 		svc := &digest.Service{Store: e.store, Defaults: digest.DefaultDefaults(), Clock: digest.RealClock{}, Changed: func(context.Context) { changed++ }}
-		if a := svc.Status(ctx, digest.Slack, "C1"); a.Title != "No subscription" {
-			t.Fatalf("status before: %+v", a)
+		if _, err := svc.Status(ctx, slackP, "C1"); !errors.Is(err, digest.ErrNotFound) {
+			t.Fatalf("status before: %v", err)
 		}
-		a := svc.Subscribe(ctx, digest.Slack, "C1", "U1", "weekdays 07:30 Europe/Kyiv")
-		if a.Title != "Subscribed to the daily digest" || !strings.Contains(a.Intro, "weekdays at 07:30 Europe/Kyiv") || changed != 1 {
-			t.Fatalf("subscribe: %+v", a)
+		got, err := svc.Subscribe(ctx, slackP, "C1", "U1", digest.ScheduleRequest{Frequency: "weekdays", Time: "07:30", Zone: "Europe/Kyiv"})
+		if err != nil || got.Human != "weekdays at 07:30 Europe/Kyiv" || got.Next.IsZero() || got.Next.Location().String() != "Europe/Kyiv" || changed != 1 {
+			t.Fatalf("subscribe: %+v %v", got, err)
 		}
-		if a := svc.Subscribe(ctx, digest.Slack, "C1", "U1", "at noon"); a.Title != "Not subscribed" || !strings.Contains(a.Intro, "Example") {
-			t.Fatalf("bad args: %+v", a)
+		var se *digest.ScheduleError
+		if _, err := svc.Subscribe(ctx, slackP, "C1", "U1", digest.ScheduleRequest{Time: "noon"}); !errors.As(err, &se) || changed != 1 {
+			t.Fatalf("bad args: %v", err)
 		}
-		sub, _ := e.store.Subscription(ctx, digest.Slack, "C1")
+		sub, _ := e.store.Subscription(ctx, slackP, "C1")
 		slot := time.Now().Truncate(time.Minute)
 		e.d.Deliver(ctx, sub, slot)
-		a = svc.Status(ctx, digest.Slack, "C1")
-		text := ""
-		for _, s := range a.Sections {
-			for _, f := range s.Fields {
-				text += f.Label + "=" + f.Value + ";"
-			}
-			for _, it := range s.Items {
-				text += it.Text + ";"
-			}
-		}
-		if !strings.Contains(text, "Status=active") || !strings.Contains(text, "Next delivery=") || !strings.Contains(text, "EET") || !strings.Contains(text, ": sent") {
-			t.Fatalf("status: %s", text)
+		st, err := svc.Status(ctx, slackP, "C1")
+		if err != nil || st.Next.IsZero() || st.Location.String() != "Europe/Kyiv" || len(st.Recent) != 1 || st.Recent[0].Status != digest.Sent {
+			t.Fatalf("status: %+v %v", st, err)
 		}
 		e.store.Disable(ctx, sub.ID, "is_archived")
-		if a := svc.Status(ctx, digest.Slack, "C1"); !strings.Contains(a.Sections[0].Fields[1].Value, "stopped: is_archived") {
-			t.Fatalf("disabled status: %+v", a.Sections[0].Fields)
+		if st, _ := svc.Status(ctx, slackP, "C1"); st.Subscription.Disabled != "is_archived" || !st.Next.IsZero() {
+			t.Fatalf("disabled status: %+v", st)
 		}
-		if a := svc.Unsubscribe(ctx, digest.Slack, "C1"); a.Title != "Unsubscribed" || changed != 2 {
-			t.Fatalf("unsubscribe: %+v", a)
+		if ok, err := svc.Unsubscribe(ctx, slackP, "C1"); !ok || err != nil || changed != 2 {
+			t.Fatalf("unsubscribe: %v %v", ok, err)
 		}
-		if a := svc.Unsubscribe(ctx, digest.Slack, "C1"); a.Title != "No subscription" {
-			t.Fatalf("unsubscribe twice: %+v", a)
+		if ok, err := svc.Unsubscribe(ctx, slackP, "C1"); ok || err != nil || changed != 2 {
+			t.Fatalf("unsubscribe twice: %v %v", ok, err)
 		}
 	})
+}
+
+// A failing store gives a *StoreError that wraps the cause.
+func TestServiceStoreErrors(t *testing.T) {
+	e := newEnv(t, ":memory:")
+	e.store.Close()
+	svc := &digest.Service{Store: e.store, Defaults: digest.DefaultDefaults(), Clock: digest.RealClock{}}
+	var se *digest.StoreError
+	if _, err := svc.Subscribe(context.Background(), slackP, "C1", "U1", digest.ScheduleRequest{}); !errors.As(err, &se) || se.Err == nil {
+		t.Fatalf("subscribe on a closed store: %v", err)
+	}
+	if _, err := svc.Status(context.Background(), slackP, "C1"); !errors.As(err, &se) {
+		t.Fatalf("status on a closed store: %v", err)
+	}
 }

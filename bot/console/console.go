@@ -9,10 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 
+	"github.com/briefbot/briefbot"
 	"github.com/briefbot/briefbot/bot"
 	"github.com/briefbot/briefbot/bot/plain"
+	"github.com/briefbot/briefbot/config"
 	"github.com/briefbot/briefbot/digest"
 )
 
@@ -20,30 +23,67 @@ import (
 // read and discarded, so no input can exhaust memory.
 const MaxLineBytes = 64 << 10
 
-// caller is the console's user: one channel, "console", which they manage.
+// Name is the console's platform name; its one channel has the same name.
+const Name briefbot.Platform = "console"
+
+// caller is the console's user: one channel, which they manage.
 func caller() bot.Caller {
-	return bot.Caller{Platform: digest.Console, Channel: "console", User: "console", CanManage: true}
+	return bot.Caller{Platform: Name, Channel: string(Name), User: string(Name), CanManage: true}
+}
+
+// Spec registers the console: the fallback platform, run when no chat
+// platform is configured, reading in and writing to out (with a prompt on
+// a terminal). Its digest sender prints to out.
+func Spec(in io.Reader, out io.Writer, prompt bool) bot.Spec {
+	return bot.Spec{
+		Name:     Name,
+		Section:  config.Section{Name: string(Name), DefaultChannel: string(Name)},
+		Fallback: true,
+		Local:    true,
+		New: func(d bot.Deps, _ config.Values) (bot.Platform, error) {
+			return New(d.Handler, in, out, prompt), nil
+		},
+	}
 }
 
 // Adapter is the console adapter.
 type Adapter struct {
+	h      bot.Handler
 	in     io.Reader
 	out    io.Writer
 	prompt bool
+	sender *Sender
 }
 
-// New returns a console adapter reading from in and writing to out. With
-// prompt set it shows a prompt before each line (for a terminal).
-func New(in io.Reader, out io.Writer, prompt bool) *Adapter {
-	return &Adapter{in: in, out: out, prompt: prompt}
+var _ bot.Platform = (*Adapter)(nil)
+
+// New returns a console adapter answering through h, reading from in and
+// writing to out. With prompt set it shows a prompt before each line (for
+// a terminal).
+func New(h bot.Handler, in io.Reader, out io.Writer, prompt bool) *Adapter {
+	return &Adapter{h: h, in: in, out: out, prompt: prompt, sender: NewSender(out)}
 }
 
-// Name implements bot.Adapter.
-func (*Adapter) Name() string { return "console" }
+// Name implements bot.Platform.
+func (*Adapter) Name() briefbot.Platform { return Name }
+
+// Start implements bot.Platform: the console has nothing to set up.
+func (*Adapter) Start(context.Context, *http.ServeMux) error { return nil }
+
+// Stop implements bot.Platform: answers are written before the next line
+// is read, so nothing is left to wait for.
+func (*Adapter) Stop(context.Context) error { return nil }
+
+// Ready implements bot.Platform: the console is always ready.
+func (*Adapter) Ready(context.Context) error { return nil }
+
+// Sender implements bot.Platform: digests are printed.
+func (a *Adapter) Sender() digest.Sender { return a.sender }
 
 // Run answers each line until end of input, "quit" or "exit", or until ctx
 // is done. Empty lines are skipped.
-func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+func (a *Adapter) Run(ctx context.Context) error {
+	h := a.h
 	lines := make(chan string)
 	errc := make(chan error, 1)
 	go func() {
@@ -92,7 +132,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 			case "quit", "exit":
 				return nil
 			}
-			if _, err := io.WriteString(a.out, plain.Render(h.AnswerFor(ctx, caller(), text), bot.SlashCommand)+"\n"); err != nil {
+			if _, err := io.WriteString(a.out, plain.Render(h.Handle(ctx, caller(), h.Table().Parse(text)).Answer, bot.SlashCommand)+"\n"); err != nil {
 				return fmt.Errorf("console: writing answer: %w", err)
 			}
 		}

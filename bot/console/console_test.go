@@ -25,7 +25,7 @@ func newBot(t *testing.T) *bot.Bot {
 func TestConsoleAnswersEachLine(t *testing.T) {
 	in := strings.NewReader("/guarantees actor trump\n\noption observers\r\nactor angela merkel\nquit\nactor macron\n")
 	var out bytes.Buffer
-	if err := console.New(in, &out, false).Run(context.Background(), newBot(t)); err != nil {
+	if err := console.New(newBot(t), in, &out, false).Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()
@@ -44,7 +44,7 @@ func TestConsoleAnswersEachLine(t *testing.T) {
 
 func TestConsolePromptWhenInteractive(t *testing.T) {
 	var out bytes.Buffer
-	if err := console.New(strings.NewReader("help\n"), &out, true).Run(context.Background(), newBot(t)); err != nil {
+	if err := console.New(newBot(t), strings.NewReader("help\n"), &out, true).Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(out.String(), "briefbot console") || !strings.Contains(out.String(), "> ") {
@@ -55,7 +55,7 @@ func TestConsolePromptWhenInteractive(t *testing.T) {
 func TestConsoleSurvivesHugeLines(t *testing.T) {
 	huge := strings.Repeat("x", 3*console.MaxLineBytes) + "\nactor trump"
 	var out bytes.Buffer
-	if err := console.New(strings.NewReader(huge), &out, false).Run(context.Background(), newBot(t)); err != nil {
+	if err := console.New(newBot(t), strings.NewReader(huge), &out, false).Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "only the first 500 were read") || !strings.Contains(out.String(), "Donald Trump") {
@@ -68,7 +68,7 @@ func TestConsoleStopsOnCancel(t *testing.T) {
 	defer pw.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- console.New(pr, io.Discard, false).Run(ctx, newBot(t)) }()
+	go func() { done <- console.New(newBot(t), pr, io.Discard, false).Run(ctx) }()
 	cancel()
 	select {
 	case err := <-done:

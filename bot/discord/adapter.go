@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,8 +16,10 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/briefbot/briefbot"
 	"github.com/briefbot/briefbot/bot"
 	"github.com/briefbot/briefbot/briefings"
+	"github.com/briefbot/briefbot/config"
 	"github.com/briefbot/briefbot/digest"
 )
 
@@ -35,19 +38,14 @@ type Config struct {
 	// Observer receives commands, API errors and rate-limit waits
 	// (default: none).
 	Observer bot.Observer
-}
-
-// Briefer is what the adapter needs of the bot: answers, and the briefing
-// for autocomplete.
-type Briefer interface {
-	bot.Handler
-	Briefing() *briefings.Briefing
+	// Sleep waits between retries (default bot.SleepContext).
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Adapter answers /guarantees on Discord.
 type Adapter struct {
 	cfg      Config
-	h        Briefer
+	h        bot.Handler
 	verifier *Verifier
 	log      *slog.Logger
 	cache    *bot.ResponseCache
@@ -61,6 +59,64 @@ type Adapter struct {
 
 // GatewayConnected reports whether the gateway connection is up.
 func (a *Adapter) GatewayConnected() bool { return a.gatewayUp.Load() }
+
+var _ bot.Platform = (*Adapter)(nil)
+
+// Name implements bot.Platform.
+func (*Adapter) Name() briefbot.Platform { return Name }
+
+// Start implements bot.Platform: it registers /guarantees when there is a
+// bot token (a failed registration leaves the previous command in place,
+// so it is logged, not fatal) and, in HTTP interactions mode, adds the
+// endpoint to mux.
+func (a *Adapter) Start(ctx context.Context, mux *http.ServeMux) error {
+	if a.cfg.BotToken != "" {
+		if err := a.RegisterCommand(ctx); err != nil {
+			a.log.Error("discord: command registration failed; the previously registered command stays", "err", err)
+		}
+	}
+	if a.verifier != nil {
+		a.Register(mux)
+		a.log.Info("discord: HTTP interactions", "endpoint", "POST /discord/interactions")
+	} else {
+		a.log.Info("discord: gateway")
+	}
+	return nil
+}
+
+// Run implements bot.Platform: the gateway when there is no public key;
+// otherwise Discord calls the HTTP endpoint and Run waits for ctx.
+func (a *Adapter) Run(ctx context.Context) error {
+	if a.verifier == nil {
+		return a.RunGateway(ctx)
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// Stop implements bot.Platform: every reply is sent within its request,
+// so there is nothing to wait for.
+func (*Adapter) Stop(context.Context) error { return nil }
+
+// Ready implements bot.Platform: in gateway mode the gateway must be up.
+func (a *Adapter) Ready(context.Context) error {
+	if a.verifier == nil && !a.gatewayUp.Load() {
+		return errors.New("gateway not connected")
+	}
+	return nil
+}
+
+// Sender implements bot.Platform: digests need the bot token.
+func (a *Adapter) Sender() digest.Sender {
+	if a.cfg.BotToken == "" {
+		return nil
+	}
+	return a
+}
+
+// MinInterval implements digest.Pacer: 40 requests a second, under
+// Discord's global limit of 50.
+func (*Adapter) MinInterval() time.Duration { return 25 * time.Millisecond }
 
 // request is the part of an interaction briefbot reads. Decoding only this
 // is several times cheaper than discordgo's full Interaction.
@@ -76,25 +132,10 @@ type request struct {
 	} `json:"data"`
 }
 
-// kind names the request for metrics.
-func (r request) kind() string {
-	switch r.Type {
-	case discordgo.InteractionPing:
-		return "ping"
-	case discordgo.InteractionApplicationCommand:
-		return bot.Kind(text(r.Data.Options))
-	case discordgo.InteractionMessageComponent:
-		return "share"
-	case discordgo.InteractionApplicationCommandAutocomplete:
-		return "autocomplete"
-	}
-	return "other"
-}
-
 // caller is who sent the interaction, where. In a guild, changing a
 // channel's digest needs Manage Channels; a DM is the user's own.
 func (r request) caller() bot.Caller {
-	c := bot.Caller{Platform: digest.Discord, Channel: r.ChannelID}
+	c := bot.Caller{Platform: Name, Channel: r.ChannelID, Permission: "Manage Channels"}
 	switch {
 	case r.Member != nil:
 		c.User = r.Member.User.ID
@@ -137,14 +178,58 @@ func fromInteraction(in *discordgo.Interaction) request {
 	return r
 }
 
-// New returns a Discord adapter answering through h.
-func New(cfg Config, h Briefer) (*Adapter, error) {
-	if cfg.AppID == "" {
-		return nil, errors.New("discord: DISCORD_APP_ID is required")
+// Name is Discord's platform name.
+const Name briefbot.Platform = "discord"
+
+// Section is Discord's part of the configuration: the file's discord:
+// keys and their environment variables.
+func Section() config.Section {
+	return config.Section{
+		Name: string(Name),
+		Settings: []config.Setting{
+			{Key: "app_id", Env: "DISCORD_APP_ID", Credential: true},
+			{Key: "public_key", Env: "DISCORD_PUBLIC_KEY", Credential: true},
+			{Key: "bot_token", Env: "DISCORD_BOT_TOKEN", Secret: true, Credential: true},
+			{Key: "guild_id", Env: "DISCORD_GUILD_ID"},
+			{Key: "api_url", Env: "DISCORD_API_URL", Check: checkAPIURL},
+		},
+		Complete: func(v config.Values) error {
+			var errs []error
+			if v.Get("app_id") == "" {
+				errs = append(errs, errors.New("discord: DISCORD_APP_ID is required (the Application ID from the developer portal)"))
+			}
+			if v.Get("public_key") == "" && v.Get("bot_token") == "" {
+				errs = append(errs, errors.New("discord: DISCORD_PUBLIC_KEY is required for HTTP interactions, or set DISCORD_BOT_TOKEN for the gateway"))
+			} else if k := v.Get("public_key"); k != "" {
+				if _, err := NewVerifier(k, time.Now); err != nil {
+					errs = append(errs, err)
+				}
+			}
+			return errors.Join(errs...)
+		},
 	}
-	if cfg.PublicKey == "" && cfg.BotToken == "" {
-		return nil, errors.New("discord: DISCORD_PUBLIC_KEY is required for HTTP interactions, or set DISCORD_BOT_TOKEN for the gateway")
+}
+
+func checkAPIURL(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("must be http(s)://host[:port]")
 	}
+	return nil
+}
+
+// Spec registers Discord as a platform.
+func Spec() bot.Spec {
+	return bot.Spec{Name: Name, Section: Section(), New: func(d bot.Deps, v config.Values) (bot.Platform, error) {
+		return New(Config{AppID: v.Get("app_id"), PublicKey: v.Get("public_key"), BotToken: v.Get("bot_token"),
+			GuildID: v.Get("guild_id"), APIURL: v.Get("api_url"), Log: d.Log, Observer: d.Observer}, d.Handler)
+	}}
+}
+
+// New returns a Discord adapter answering through h. The configuration is
+// validated by config (Section); New fails only on a public key it cannot
+// use.
+func New(cfg Config, h bot.Handler) (*Adapter, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -153,6 +238,9 @@ func New(cfg Config, h Briefer) (*Adapter, error) {
 	}
 	if cfg.Observer == nil {
 		cfg.Observer = bot.NopObserver{}
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = bot.SleepContext
 	}
 	a := &Adapter{cfg: cfg, h: h, log: cfg.Log.With("adapter", "discord"), cache: bot.NewResponseCache(1024)}
 	if cfg.PublicKey != "" {
@@ -200,45 +288,56 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 }
 
 // encoded returns the JSON response to a request, from the cache when the
-// same question was answered from the same briefing before.
+// same request was answered from the same briefing before.
 func (a *Adapter) encoded(ctx context.Context, req request) []byte {
 	start := time.Now()
-	defer func() { a.cfg.Observer.Command("discord", req.kind(), time.Since(start)) }()
-	key := cacheKey(req)
-	gen := bot.Generation(a.h)
+	gen := a.h.Generation()
+	key, br := a.prepare(req)
 	if key != "" {
-		if b, ok := a.cache.Get(gen, key); ok {
-			return b
+		if c, ok := a.cache.Get(gen, key); ok {
+			a.cfg.Observer.Command(string(Name), c.Command, time.Since(start))
+			return c.Body
 		}
 	}
-	out, err := json.Marshal(a.respond(ctx, req))
+	resp, kind, cacheable := a.respond(ctx, req, br)
+	defer func() { a.cfg.Observer.Command(string(Name), kind, time.Since(start)) }()
+	out, err := json.Marshal(resp)
 	if err != nil { // only if a response type cannot marshal: a programming error
 		a.log.Error("encoding response", "err", err)
 		return []byte(`{"type":4,"data":{"content":"Sorry, that answer could not be encoded.","flags":64}}`)
 	}
-	if key != "" {
-		a.cache.Put(gen, key, out)
+	if key != "" && cacheable {
+		a.cache.Put(gen, key, bot.Cached{Body: out, Command: kind})
 	}
 	return out
 }
 
-// cacheKey identifies a request whose response depends only on its text
-// and the briefing; "" for those that must not be cached (the digest
-// depends on the date).
-func cacheKey(req request) string {
+// prepare builds the core request an interaction carries, once, and the
+// key its response may be cached under ("" for interactions that are not
+// commands, and for commands whose answers must not be cached).
+func (a *Adapter) prepare(req request) (string, *bot.Request) {
+	t := a.h.Table()
+	var br bot.Request
+	var prefix string
 	switch req.Type {
 	case discordgo.InteractionApplicationCommand:
-		q := text(req.Data.Options)
-		if req.Data.Name != commandName || !bot.Cacheable(q) {
-			return ""
+		if req.Data.Name != commandName {
+			return "", nil
 		}
-		return "c\x00" + q
+		br, prefix = toRequest(t, req.Data.Options), "c\x00"
 	case discordgo.InteractionMessageComponent:
-		if q, ok := strings.CutPrefix(req.Data.CustomID, ShareCustomIDPrefix); ok && bot.Cacheable(q) {
-			return "s\x00" + q
+		q, ok := strings.CutPrefix(req.Data.CustomID, ShareCustomIDPrefix)
+		if !ok {
+			return "", nil
 		}
+		br, prefix = t.Parse(q), "s\x00"
+	default:
+		return "", nil
 	}
-	return ""
+	if c, ok := t.Lookup(br.Command); !ok || !c.Rules.Cacheable {
+		return "", &br
+	}
+	return prefix + br.Key(), &br
 }
 
 // noMentions allows no mention of any kind: nothing in an answer pings.
@@ -246,50 +345,70 @@ func noMentions() *discordgo.MessageAllowedMentions {
 	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
 }
 
-// respond builds the response to any interaction; it never fails: unknown
-// kinds get a clear ephemeral message.
-func (a *Adapter) respond(ctx context.Context, req request) *discordgo.InteractionResponse {
+// respond builds the response to any interaction, with its kind for
+// metrics and whether it may be cached; it never fails: unknown kinds get
+// a clear ephemeral message.
+func (a *Adapter) respond(ctx context.Context, req request, br *bot.Request) (*discordgo.InteractionResponse, string, bool) {
 	switch req.Type {
 	case discordgo.InteractionPing:
-		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}, "ping", false
 	case discordgo.InteractionApplicationCommand:
-		if req.Data.Name != commandName {
-			return notice(fmt.Sprintf("Unknown command %q: this bot only answers /%s.", req.Data.Name, commandName))
+		if br == nil {
+			return notice(fmt.Sprintf("Unknown command %q: this bot only answers /%s.", req.Data.Name, commandName)), "other", false
 		}
-		return a.answer(ctx, req.caller(), text(req.Data.Options), true)
+		return a.answer(ctx, req.caller(), *br, true)
 	case discordgo.InteractionMessageComponent:
-		q, ok := strings.CutPrefix(req.Data.CustomID, ShareCustomIDPrefix)
-		if !ok {
-			return notice("That button is not one of briefbot's.")
+		if br == nil {
+			return notice("That button is not one of briefbot's."), "other", false
 		}
-		return a.answer(ctx, req.caller(), q, false)
+		resp, _, cacheable := a.answer(ctx, req.caller(), *br, false)
+		return resp, "share", cacheable
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		return a.autocomplete(req.Data.Options)
+		return a.autocomplete(req.Data.Options), "autocomplete", false
 	default:
-		return notice(fmt.Sprintf("briefbot cannot handle interactions of type %d.", req.Type))
+		return notice(fmt.Sprintf("briefbot cannot handle interactions of type %d.", req.Type)), "other", false
 	}
 }
 
-// answer answers a query: ephemerally with a Share button for lookups, or
-// publicly when shared.
-func (a *Adapter) answer(ctx context.Context, c bot.Caller, q string, lookup bool) *discordgo.InteractionResponse {
+// answer answers a request: ephemerally with a Share button for lookups,
+// or publicly when shared; per-channel answers are for the caller only.
+func (a *Adapter) answer(ctx context.Context, c bot.Caller, req bot.Request, lookup bool) (*discordgo.InteractionResponse, string, bool) {
+	r := a.h.Handle(ctx, c, req)
 	data := &discordgo.InteractionResponseData{
-		Embeds:          []*discordgo.MessageEmbed{Render(a.h.AnswerFor(ctx, c, q))},
+		Embeds:          []*discordgo.MessageEmbed{Render(r.Answer)},
 		AllowedMentions: noMentions(),
 	}
-	if bot.PerChannel(q) {
+	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}
+	if r.Private {
 		data.Flags = discordgo.MessageFlagsEphemeral
-		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}
+		return resp, r.Command, false
 	}
 	if lookup {
 		data.Flags = discordgo.MessageFlagsEphemeral
-		if id := ShareCustomIDPrefix + q; len(id) <= MaxCustomID {
+		if id := ShareCustomIDPrefix + shareQuery(a.h.Table(), req); len(id) <= MaxCustomID {
 			data.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 				discordgo.Button{Label: "Share", Style: discordgo.SecondaryButton, CustomID: id},
 			}}}
 		}
 	}
-	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}
+	return resp, r.Command, r.Cacheable
+}
+
+// shareQuery is the text that asks the request again (the Share button
+// carries it): the command word and its arguments in declared order; the
+// default command is the empty text.
+func shareQuery(t *bot.Table, req bot.Request) string {
+	c, ok := t.Lookup(req.Command)
+	if !ok || c.Default {
+		return ""
+	}
+	parts := []string{c.Name}
+	for _, p := range c.Params {
+		if v := req.Arg(p.Name); v != "" {
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // autocomplete offers at most 25 names for the focused option, ranked by
@@ -298,11 +417,20 @@ func (a *Adapter) autocomplete(opts []*discordgo.ApplicationCommandInteractionDa
 	var choices []*discordgo.ApplicationCommandOptionChoice
 	if len(opts) > 0 {
 		sub := opts[0]
-		kind := map[string]briefings.EntityKind{"actor": briefings.EntityActor, "option": briefings.EntityOption}[sub.Name]
+		var kind briefings.EntityKind
 		typed := ""
+		cmd, _ := a.h.Table().Lookup(sub.Name)
 		for _, o := range sub.Options {
-			if o.Focused {
-				typed, _ = o.Value.(string)
+			if !o.Focused {
+				continue
+			}
+			typed, _ = o.Value.(string)
+			if cmd != nil {
+				for _, p := range cmd.Params {
+					if p.Name == o.Name {
+						kind = p.Complete
+					}
+				}
 			}
 		}
 		for _, c := range a.h.Briefing().Complete(kind, typed, 25) {

@@ -13,43 +13,38 @@ import (
 )
 
 // commandName is the application command's name: bot.SlashCommand without
-// its slash (a test keeps the two in step).
-const commandName = "guarantees"
+// its slash.
+var commandName = strings.TrimPrefix(bot.SlashCommand, "/")
 
-// Command returns /guarantees as a Discord application command, built from
-// the command schema: each schema command is a subcommand; a NAME argument
-// is a required string option with autocomplete, a QUESTION argument a
-// required string option.
-func Command() *discordgo.ApplicationCommand {
+// Command returns /guarantees as a Discord application command, generated
+// from the command table: each command is a subcommand and each of its
+// parameters an option (free text with a length cap, autocomplete where
+// the parameter names a source, choices where it has them).
+func Command(t *bot.Table) *discordgo.ApplicationCommand {
 	cmd := &discordgo.ApplicationCommand{
 		Name:        commandName,
 		Description: "Who backs which security guarantee for Ukraine, and what each leader said",
 		Type:        discordgo.ChatApplicationCommand,
 	}
-	for _, c := range bot.Commands() {
+	for _, c := range t.Commands() {
 		sub := &discordgo.ApplicationCommandOption{
 			Type:        discordgo.ApplicationCommandOptionSubCommand,
 			Name:        c.Name,
 			Description: shortDescription(c.Description),
 		}
-		for _, o := range c.Options {
-			opt := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: o.Name, Description: o.Description}
-			for _, ch := range o.Choices {
-				opt.Choices = append(opt.Choices, &discordgo.ApplicationCommandOptionChoice{Name: ch, Value: ch})
+		for _, p := range c.Params {
+			opt := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: p.Name,
+				Description: p.Description, Required: p.Required}
+			switch p.Kind {
+			case bot.Text:
+				opt.MaxLength = bot.MaxInputRunes
+				opt.Autocomplete = p.Complete != 0
+			case bot.Choice:
+				for _, ch := range p.Choices {
+					opt.Choices = append(opt.Choices, &discordgo.ApplicationCommandOptionChoice{Name: ch, Value: ch})
+				}
 			}
 			sub.Options = append(sub.Options, opt)
-		}
-		switch c.Arg {
-		case "NAME":
-			sub.Options = []*discordgo.ApplicationCommandOption{{
-				Type: discordgo.ApplicationCommandOptionString, Name: "name", Required: true, Autocomplete: true,
-				Description: "Name, alias or spelling (typos are fine)", MaxLength: bot.MaxInputRunes,
-			}}
-		case "QUESTION":
-			sub.Options = []*discordgo.ApplicationCommandOption{{
-				Type: discordgo.ApplicationCommandOptionString, Name: "question", Required: true,
-				Description: "A question in plain words", MaxLength: bot.MaxInputRunes,
-			}}
 		}
 		cmd.Options = append(cmd.Options, sub)
 	}
@@ -67,22 +62,20 @@ func shortDescription(s string) string {
 	return s
 }
 
-// text turns an application command's data into the text a user would have
-// typed after /guarantees, so one router serves every platform. A command
-// without a subcommand is the overview.
-func text(opts []*discordgo.ApplicationCommandInteractionDataOption) string {
+// toRequest builds the request straight from an application command's
+// typed options: the subcommand is the command, each option its
+// parameter; no text is assembled or parsed. No subcommand is the default
+// command (Discord allows no bare /guarantees once it has subcommands).
+func toRequest(t *bot.Table, opts []*discordgo.ApplicationCommandInteractionDataOption) bot.Request {
 	if len(opts) == 0 {
-		return ""
+		return t.Request("", nil)
 	}
 	sub := opts[0]
-	parts := []string{sub.Name}
-	if sub.Name == "overview" {
-		parts = nil
-	}
+	args := make(map[string]string, len(sub.Options))
 	for _, o := range sub.Options {
 		if s, ok := o.Value.(string); ok {
-			parts = append(parts, s)
+			args[o.Name] = s
 		}
 	}
-	return strings.Join(parts, " ")
+	return t.Request(sub.Name, args)
 }

@@ -29,7 +29,7 @@ func TestCommandFollowsDiscordRules(t *testing.T) {
 	if "/"+commandName != bot.SlashCommand {
 		t.Fatalf("command name %q does not match %q", commandName, bot.SlashCommand)
 	}
-	cmd := Command()
+	cmd := Command(newBot(t).Table())
 	check := func(name, desc string) {
 		if !discordName.MatchString(name) {
 			t.Errorf("name %q breaks Discord's naming rules", name)
@@ -58,23 +58,33 @@ func TestCommandFollowsDiscordRules(t *testing.T) {
 	}
 }
 
-func TestTextFromInteractionData(t *testing.T) {
+// Typed options become the request directly, equal to what the same
+// words typed as text would give.
+func TestRequestFromOptions(t *testing.T) {
 	opt := func(name string, v any, sub ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.ApplicationCommandInteractionDataOption {
 		return &discordgo.ApplicationCommandInteractionDataOption{Name: name, Value: v, Options: sub}
 	}
+	type opts = []*discordgo.ApplicationCommandInteractionDataOption
 	cases := []struct {
-		data discordgo.ApplicationCommandInteractionData
-		want string
+		opts opts
+		text string
 	}{
-		{discordgo.ApplicationCommandInteractionData{Name: "guarantees"}, ""},
-		{discordgo.ApplicationCommandInteractionData{Options: []*discordgo.ApplicationCommandInteractionDataOption{opt("overview", nil)}}, ""},
-		{discordgo.ApplicationCommandInteractionData{Options: []*discordgo.ApplicationCommandInteractionDataOption{opt("actor", nil, opt("name", "macron"))}}, "actor macron"},
-		{discordgo.ApplicationCommandInteractionData{Options: []*discordgo.ApplicationCommandInteractionDataOption{opt("ask", nil, opt("question", "what does trump think"))}}, "ask what does trump think"},
-		{discordgo.ApplicationCommandInteractionData{Options: []*discordgo.ApplicationCommandInteractionDataOption{opt("matrix", nil)}}, "matrix"},
+		{nil, ""},
+		{opts{opt("overview", nil)}, ""},
+		{opts{opt("actor", nil, opt("name", "macron"))}, "actor macron"},
+		{opts{opt("ask", nil, opt("question", "what does trump think"))}, "ask what does trump think"},
+		{opts{opt("matrix", nil)}, "matrix"},
+		{opts{opt("subscribe", nil)}, "subscribe"},
+		{opts{opt("subscribe", nil, opt("timezone", "Europe/Kyiv"))}, "subscribe Europe/Kyiv"},
+		{opts{opt("subscribe", nil, opt("time", "07:30"))}, "subscribe 07:30"},
+		{opts{opt("subscribe", nil, opt("frequency", "weekdays"), opt("time", "07:30"), opt("timezone", "Europe/Kyiv"))}, "subscribe weekdays 07:30 Europe/Kyiv"},
+		{opts{opt("subscribe", nil, opt("timezone", "America/New_York"), opt("frequency", "daily"))}, "subscribe daily America/New_York"},
 	}
+	tb := newBot(t).Table()
 	for _, c := range cases {
-		if got := text(c.data.Options); got != c.want {
-			t.Errorf("got %q, want %q", got, c.want)
+		got, want := toRequest(tb, c.opts), tb.Parse(c.text)
+		if got.Key() != want.Key() || got.Err != want.Err {
+			t.Errorf("%q: got %+v, want %+v", c.text, got, want)
 		}
 	}
 }

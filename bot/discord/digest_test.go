@@ -16,7 +16,7 @@ func TestDigestSender(t *testing.T) {
 	ctx := context.Background()
 	slot := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
 	ans := newBot(t).Briefing().DigestFor(slot, nil, true)
-	sub := digest.Subscription{ID: 3, Platform: digest.Discord, Channel: "1200"}
+	sub := digest.Subscription{ID: 3, Platform: Name, Channel: "1200"}
 
 	id, err := a.Send(ctx, sub, slot, ans)
 	if err != nil || id == "" {
@@ -42,7 +42,7 @@ func TestDigestSender(t *testing.T) {
 		f.mu.Lock()
 		f.channelError["1300"] = [2]int{403, code}
 		f.mu.Unlock()
-		_, err := a.Send(ctx, digest.Subscription{ID: 4, Platform: digest.Discord, Channel: "1300"}, slot, ans)
+		_, err := a.Send(ctx, digest.Subscription{ID: 4, Platform: Name, Channel: "1300"}, slot, ans)
 		var perm *digest.PermanentError
 		if !errors.As(err, &perm) || !strings.Contains(perm.Reason, want) {
 			t.Errorf("%d: %v", code, err)
@@ -51,7 +51,7 @@ func TestDigestSender(t *testing.T) {
 	f.mu.Lock()
 	f.rateLimited = 1
 	f.mu.Unlock()
-	_, err = a.Send(ctx, digest.Subscription{ID: 5, Platform: digest.Discord, Channel: "1400"}, slot, ans)
+	_, err = a.Send(ctx, digest.Subscription{ID: 5, Platform: Name, Channel: "1400"}, slot, ans)
 	var ra *digest.RetryAfterError
 	if !errors.As(err, &ra) || ra.After != 500*time.Millisecond {
 		t.Fatalf("429: %v", err)

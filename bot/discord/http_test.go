@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/briefbot/briefbot/bot"
+	"github.com/briefbot/briefbot/config"
 	"github.com/briefbot/briefbot/digest"
 	"github.com/briefbot/briefbot/store/sqlite"
 )
@@ -206,17 +207,23 @@ func TestShareAutocompleteAndUnknown(t *testing.T) {
 	}
 }
 
-func TestConfig(t *testing.T) {
+// Discord's settings are validated once, by config, through Section.
+func TestSectionValidates(t *testing.T) {
 	for _, c := range []struct {
-		cfg  Config
+		vars map[string]string
 		want string
 	}{
-		{Config{PublicKey: strings.Repeat("ab", 32)}, "DISCORD_APP_ID is required"},
-		{Config{AppID: "1"}, "DISCORD_PUBLIC_KEY is required for HTTP interactions, or set DISCORD_BOT_TOKEN for the gateway"},
-		{Config{AppID: "1", PublicKey: "nothex"}, "64 hex characters"},
+		{map[string]string{"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32)}, "DISCORD_APP_ID is required"},
+		{map[string]string{"DISCORD_APP_ID": "1"}, "DISCORD_PUBLIC_KEY is required for HTTP interactions, or set DISCORD_BOT_TOKEN for the gateway"},
+		{map[string]string{"DISCORD_APP_ID": "1", "DISCORD_PUBLIC_KEY": "nothex"}, "64 hex characters"},
+		{map[string]string{"DISCORD_APP_ID": "1", "DISCORD_BOT_TOKEN": "t", "DISCORD_API_URL": "ftp://x"}, "DISCORD_API_URL: must be http(s)://host[:port]"},
 	} {
-		if _, err := New(c.cfg, newBot(t)); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%+v: %v", c.cfg, err)
+		cfg, err := config.Load("", func(k string) string { return c.vars[k] }, Section())
+		if err == nil {
+			err = cfg.ValidateServe()
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.vars, err, c.want)
 		}
 	}
 }
@@ -255,11 +262,11 @@ func TestSubscribeNeedsManageChannels(t *testing.T) {
 	if !strings.Contains(raw, "weekdays at 08:00 UTC") || strings.Contains(raw, ShareCustomIDPrefix) {
 		t.Fatalf("with permission: %s", raw)
 	}
-	if sub, err := st.Subscription(ctx, digest.Discord, "1200"); err != nil || sub.CreatedBy != "5" {
+	if sub, err := st.Subscription(ctx, Name, "1200"); err != nil || sub.CreatedBy != "5" {
 		t.Fatalf("stored: %+v %v", sub, err)
 	}
 	// The subscribe subcommand declares its options, frequency with choices.
-	for _, s := range Command().Options {
+	for _, s := range Command(newBot(t).Table()).Options {
 		if s.Name == "subscribe" && (len(s.Options) != 3 || len(s.Options[0].Choices) != 2) {
 			t.Fatalf("subscribe options: %+v", s.Options)
 		}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/briefbot/briefbot/digest"
+	"github.com/briefbot/briefbot/bot"
 )
 
 // rewriteHost sends every request to another scheme and host: discordgo
@@ -51,27 +51,25 @@ func (a *Adapter) session() (*discordgo.Session, error) {
 	return s, nil
 }
 
-// withRetry runs call, waiting out a 429's retry_after (at least 100 ms, at
-// most 30 s), three tries at most.
+// withRetry runs call through the shared retry loop: a 429's retry_after
+// is waited out (at least 100 ms, at most 30 s), three tries at most, and
+// no wait follows the last try.
 func (a *Adapter) withRetry(ctx context.Context, what string, call func() error) error {
-	var err error
-	for try := 1; try <= 3; try++ {
-		if err = call(); err == nil {
-			return nil
-		}
-		var rl *discordgo.RateLimitError
-		if !errors.As(err, &rl) || try == 3 {
-			a.cfg.Observer.APIError("discord", what)
-			return err
-		}
-		a.cfg.Observer.RateLimited("discord")
-		wait := min(max(rl.RetryAfter, 100*time.Millisecond), 30*time.Second)
-		a.log.Warn("rate limited by Discord", "call", what, "retry_after", wait)
-		if (digest.RealClock{}).Sleep(ctx, wait) != nil {
-			return err
-		}
-	}
-	return err
+	return bot.Retry{
+		Tries: 3, MaxWait: 30 * time.Second, Sleep: a.cfg.Sleep,
+		Classify: func(err error, _ int) bot.Verdict {
+			var rl *discordgo.RateLimitError
+			if errors.As(err, &rl) {
+				return bot.Verdict{Retry: true, RateLimited: true, Wait: max(rl.RetryAfter, 100*time.Millisecond)}
+			}
+			return bot.Verdict{}
+		},
+		OnWait: func(v bot.Verdict, _ error) {
+			a.cfg.Observer.RateLimited(string(Name))
+			a.log.Warn("rate limited by Discord", "call", what, "retry_after", v.Wait)
+		},
+		OnGiveUp: func(error) { a.cfg.Observer.APIError(string(Name), what) },
+	}.Do(ctx, call)
 }
 
 // RegisterCommand overwrites the application's commands with /guarantees:
@@ -86,7 +84,7 @@ func (a *Adapter) RegisterCommand(ctx context.Context) error {
 		return err
 	}
 	err = a.withRetry(ctx, "bulk overwrite commands", func() error {
-		_, err := s.ApplicationCommandBulkOverwrite(a.cfg.AppID, a.cfg.GuildID, []*discordgo.ApplicationCommand{Command()}, discordgo.WithContext(ctx))
+		_, err := s.ApplicationCommandBulkOverwrite(a.cfg.AppID, a.cfg.GuildID, []*discordgo.ApplicationCommand{Command(a.h.Table())}, discordgo.WithContext(ctx))
 		return err
 	})
 	if err != nil {
@@ -121,8 +119,9 @@ func (a *Adapter) RunGateway(ctx context.Context) error {
 		defer cancel()
 		start := time.Now()
 		req := fromInteraction(ic.Interaction)
-		resp := a.respond(rctx, req)
-		a.cfg.Observer.Command("discord", req.kind(), time.Since(start))
+		_, br := a.prepare(req)
+		resp, kind, _ := a.respond(rctx, req, br)
+		a.cfg.Observer.Command(string(Name), kind, time.Since(start))
 		err := a.withRetry(rctx, "interaction response", func() error {
 			return s.InteractionRespond(ic.Interaction, resp, discordgo.WithContext(rctx))
 		})

@@ -16,8 +16,9 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/briefbot/briefbot"
 	"github.com/briefbot/briefbot/bot"
-	"github.com/briefbot/briefbot/briefings"
+	"github.com/briefbot/briefbot/config"
 	"github.com/briefbot/briefbot/digest"
 )
 
@@ -46,6 +47,9 @@ type Config struct {
 	// Observer receives commands, API errors and rate-limit waits
 	// (default: none).
 	Observer bot.Observer
+	// Sleep waits between retries (default bot.SleepContext; tests
+	// inject their own).
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Adapter answers /guarantees on Slack.
@@ -64,20 +68,49 @@ type Adapter struct {
 // SocketConnected reports whether the Socket Mode connection is up.
 func (a *Adapter) SocketConnected() bool { return a.socketUp.Load() }
 
-// New returns a Slack adapter answering through h.
+// Name is Slack's platform name.
+const Name briefbot.Platform = "slack"
+
+// Section is Slack's part of the configuration: the file's slack: keys and
+// their environment variables.
+func Section() config.Section {
+	return config.Section{
+		Name: string(Name),
+		Settings: []config.Setting{
+			{Key: "bot_token", Env: "SLACK_BOT_TOKEN", Secret: true, Credential: true, Check: config.Prefix("xoxb-", "a bot token")},
+			{Key: "app_token", Env: "SLACK_APP_TOKEN", Secret: true, Credential: true, Check: config.Prefix("xapp-", "an app-level token")},
+			{Key: "signing_secret", Env: "SLACK_SIGNING_SECRET", Secret: true, Credential: true},
+			{Key: "api_url", Env: "SLACK_API_URL", Check: config.HTTPURL},
+			{Key: "response", Env: "BRIEFBOT_SLACK_RESPONSE", Default: Ephemeral, Check: config.OneOf(Ephemeral, InChannel)},
+		},
+		Complete: func(v config.Values) error {
+			var errs []error
+			if v.Get("bot_token") == "" {
+				errs = append(errs, errors.New("slack: SLACK_BOT_TOKEN is required (the xoxb- token from OAuth & Permissions)"))
+			}
+			if v.Get("signing_secret") == "" && v.Get("app_token") == "" {
+				errs = append(errs, errors.New("slack: SLACK_SIGNING_SECRET is required for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode"))
+			}
+			return errors.Join(errs...)
+		},
+	}
+}
+
+// Spec registers Slack as a platform.
+func Spec() bot.Spec {
+	return bot.Spec{Name: Name, Section: Section(), New: func(d bot.Deps, v config.Values) (bot.Platform, error) {
+		return New(Config{
+			BotToken: v.Get("bot_token"), AppToken: v.Get("app_token"), SigningSecret: v.Get("signing_secret"),
+			APIURL: v.Get("api_url"), ResponseType: v.Get("response"), Log: d.Log, Observer: d.Observer,
+		}, d.Handler)
+	}}
+}
+
+// New returns a Slack adapter answering through h. The configuration is
+// validated by config (Section); New only fills in defaults.
 func New(cfg Config, h bot.Handler) (*Adapter, error) {
-	if cfg.BotToken == "" {
-		return nil, errors.New("slack: SLACK_BOT_TOKEN is required")
-	}
-	if cfg.AppToken == "" && cfg.SigningSecret == "" {
-		return nil, errors.New("slack: SLACK_SIGNING_SECRET is required for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode")
-	}
-	switch cfg.ResponseType {
-	case "":
+	if cfg.ResponseType == "" {
 		cfg.ResponseType = Ephemeral
-	case Ephemeral, InChannel:
-	default:
-		return nil, fmt.Errorf("slack: response type %q: use %s or %s", cfg.ResponseType, Ephemeral, InChannel)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -90,6 +123,9 @@ func New(cfg Config, h bot.Handler) (*Adapter, error) {
 	}
 	if cfg.Observer == nil {
 		cfg.Observer = bot.NopObserver{}
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = bot.SleepContext
 	}
 	opts := []slack.Option{slack.OptionHTTPClient(cfg.HTTPClient)}
 	if cfg.APIURL != "" {
@@ -112,51 +148,109 @@ func New(cfg Config, h bot.Handler) (*Adapter, error) {
 	return a, nil
 }
 
+var _ bot.Platform = (*Adapter)(nil)
+
+// Name implements bot.Platform.
+func (*Adapter) Name() briefbot.Platform { return Name }
+
+// Start implements bot.Platform: in HTTP mode it adds the Slack endpoints
+// to mux.
+func (a *Adapter) Start(_ context.Context, mux *http.ServeMux) error {
+	if a.cfg.SigningSecret != "" {
+		a.Register(mux)
+		a.log.Info("slack: HTTP mode", "commands", "POST /slack/commands", "interactions", "POST /slack/interactions",
+			"events", "POST /slack/events", "responses", a.cfg.ResponseType)
+	}
+	if a.cfg.AppToken != "" {
+		a.log.Info("slack: Socket Mode", "responses", a.cfg.ResponseType)
+	}
+	return nil
+}
+
+// Run implements bot.Platform: Socket Mode when there is an app token;
+// otherwise Slack calls the HTTP endpoints and Run waits for ctx.
+func (a *Adapter) Run(ctx context.Context) error {
+	if a.cfg.AppToken != "" {
+		return a.RunSocketMode(ctx)
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// Stop implements bot.Platform: it waits for background replies (app
+// mentions, shares) within ctx.
+func (a *Adapter) Stop(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { a.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("slack: background replies still running: %w", ctx.Err())
+	}
+}
+
+// Ready implements bot.Platform: Socket Mode must be connected.
+func (a *Adapter) Ready(context.Context) error {
+	if a.cfg.AppToken != "" && !a.socketUp.Load() {
+		return errors.New("socket mode not connected")
+	}
+	return nil
+}
+
+// Sender implements bot.Platform.
+func (a *Adapter) Sender() digest.Sender { return a }
+
 // Wait blocks until background replies (app mentions, shares) finish.
 func (a *Adapter) Wait() { a.wg.Wait() }
 
 // commandResponse is the JSON answer to a slash command: the ack body in
-// both modes. Lookups are cached by text: the same question always gets the
-// same bytes until the briefing changes. Per-channel commands (digests,
-// subscriptions) are answered for the caller and never cached.
+// both modes. Text is parsed once, on a miss; cacheable answers are kept
+// by text, so the same question gets the same bytes, unparsed, until the
+// briefing changes. Per-channel commands (subscriptions) are answered for
+// the caller and never cached.
 func (a *Adapter) commandResponse(ctx context.Context, text string, caller func() bot.Caller) []byte {
 	start := time.Now()
-	defer func() { a.cfg.Observer.Command("slack", bot.Kind(text), time.Since(start)) }()
-	gen := bot.Generation(a.h)
-	if b, ok := a.cache.Get(gen, text); ok {
-		return b
+	gen := a.h.Generation()
+	if c, ok := a.cache.Get(gen, text); ok {
+		a.cfg.Observer.Command(string(Name), c.Command, time.Since(start))
+		return c.Body
 	}
-	cacheable := bot.Cacheable(text)
-	var ans briefings.Answer
-	if cacheable {
-		ans = a.h.Answer(ctx, text)
-	} else {
-		ans = a.h.AnswerFor(ctx, caller(), text)
-	}
+	r := a.h.Handle(ctx, caller(), a.h.Table().Parse(text))
+	defer func() { a.cfg.Observer.Command(string(Name), r.Command, time.Since(start)) }()
 	opt := RenderOptions{}
-	if a.cfg.ResponseType == Ephemeral && !bot.PerChannel(text) {
+	if a.cfg.ResponseType == Ephemeral && !r.Private {
 		opt.ShareQuery = text
 	}
-	msg := Render(ans, opt)
+	msg := Render(r.Answer, opt)
 	body, err := json.Marshal(struct {
 		ResponseType string       `json:"response_type"`
 		Text         string       `json:"text"`
 		Blocks       slack.Blocks `json:"blocks"`
-	}{a.cfg.ResponseType, msg.Text, slack.Blocks{BlockSet: msg.Blocks}})
+	}{a.responseType(r), msg.Text, slack.Blocks{BlockSet: msg.Blocks}})
 	if err != nil { // only if a block type cannot marshal: a programming error
 		a.log.Error("encoding answer", "err", err)
 		body = []byte(`{"response_type":"ephemeral","text":"Sorry, that answer could not be encoded."}`)
 	}
-	if cacheable {
-		a.cache.Put(gen, text, body)
+	if r.Cacheable {
+		a.cache.Put(gen, text, bot.Cached{Body: body, Command: r.Command})
 	}
 	return body
+}
+
+// responseType is the configured visibility; private answers (a channel's
+// subscription) stay with the caller whatever it is.
+func (a *Adapter) responseType(r bot.Reply) string {
+	if r.Private {
+		return Ephemeral
+	}
+	return a.cfg.ResponseType
 }
 
 // caller describes a Slack user in a channel: anyone in a channel may
 // change its digest.
 func caller(channel, user string) bot.Caller {
-	return bot.Caller{Platform: digest.Slack, Channel: channel, User: user, CanManage: true}
+	return bot.Caller{Platform: Name, Channel: channel, User: user, CanManage: true}
 }
 
 // share posts the answer to a shared query for everyone, through the
@@ -171,7 +265,11 @@ func (a *Adapter) share(ctx context.Context, cb slack.InteractionCallback) error
 	if cb.ResponseURL == "" {
 		return errors.New("share: interaction has no response_url")
 	}
-	msg := Render(a.h.Answer(ctx, query), RenderOptions{Footer: "Shared from " + bot.SlashCommand + " " + query})
+	r := a.h.Handle(ctx, bot.Caller{Platform: Name, Channel: cb.Channel.ID, User: cb.User.ID}, a.h.Table().Parse(query))
+	if r.Private {
+		return errors.New("share: per-channel answers are not shared")
+	}
+	msg := Render(r.Answer, RenderOptions{Footer: "Shared from " + bot.SlashCommand + " " + query})
 	err := a.withRetry(ctx, "response_url", func() error {
 		return slack.PostWebhookCustomHTTPContext(ctx, cb.ResponseURL, a.cfg.HTTPClient, &slack.WebhookMessage{
 			ResponseType:   InChannel,
@@ -196,8 +294,9 @@ func (a *Adapter) mention(ctx context.Context, ev *slackevents.AppMentionEvent) 
 	}
 	text := strings.TrimSpace(leadingMentions.ReplaceAllString(ev.Text, ""))
 	start := time.Now()
-	defer func() { a.cfg.Observer.Command("slack", bot.Kind(text), time.Since(start)) }()
-	msg := Render(a.h.AnswerFor(ctx, caller(ev.Channel, ev.User), text), RenderOptions{})
+	r := a.h.Handle(ctx, caller(ev.Channel, ev.User), a.h.Table().Parse(text))
+	a.cfg.Observer.Command(string(Name), r.Command, time.Since(start))
+	msg := Render(r.Answer, RenderOptions{})
 	thread := ev.ThreadTimeStamp
 	if thread == "" {
 		thread = ev.TimeStamp
@@ -215,36 +314,33 @@ func (a *Adapter) mention(ctx context.Context, ev *slackevents.AppMentionEvent) 
 	return nil
 }
 
-// withRetry runs call, waiting out a 429's Retry-After (at most 30 s, at
-// most 3 tries) and retrying 5xx once.
+// withRetry runs call through the shared retry loop: a 429's Retry-After
+// is waited out (at least 1 s, at most 30 s), a 5xx is retried once after
+// 500 ms, three tries at most, and no wait follows the last try.
 func (a *Adapter) withRetry(ctx context.Context, what string, call func() error) error {
-	var err error
-	for try := 1; try <= 3; try++ {
-		err = call()
-		var rl *slack.RateLimitedError
-		var se slack.StatusCodeError
-		switch {
-		case err == nil:
-			return nil
-		case errors.As(err, &rl):
-			a.cfg.Observer.RateLimited("slack")
-			wait := min(max(rl.RetryAfter, time.Second), 30*time.Second)
-			a.log.Warn("rate limited by Slack", "call", what, "retry_after", wait)
-			if werr := (digest.RealClock{}).Sleep(ctx, wait); werr != nil {
-				return err
+	return bot.Retry{
+		Tries: 3, MaxWait: 30 * time.Second, Sleep: a.cfg.Sleep,
+		Classify: func(err error, try int) bot.Verdict {
+			var rl *slack.RateLimitedError
+			var se slack.StatusCodeError
+			switch {
+			case errors.As(err, &rl):
+				return bot.Verdict{Retry: true, RateLimited: true, Wait: max(rl.RetryAfter, time.Second)}
+			case errors.As(err, &se) && se.Code >= 500 && try < 2:
+				return bot.Verdict{Retry: true, Wait: 500 * time.Millisecond}
 			}
-		case errors.As(err, &se) && se.Code >= 500 && try < 2:
-			a.log.Warn("Slack server error, retrying", "call", what, "status", se.Code)
-			if werr := (digest.RealClock{}).Sleep(ctx, 500*time.Millisecond); werr != nil {
-				return err
+			return bot.Verdict{}
+		},
+		OnWait: func(v bot.Verdict, err error) {
+			if v.RateLimited {
+				a.cfg.Observer.RateLimited(string(Name))
+				a.log.Warn("rate limited by Slack", "call", what, "retry_after", v.Wait)
+			} else {
+				a.log.Warn("Slack server error, retrying", "call", what, "err", err)
 			}
-		default:
-			a.cfg.Observer.APIError("slack", what)
-			return err
-		}
-	}
-	a.cfg.Observer.APIError("slack", what)
-	return err
+		},
+		OnGiveUp: func(error) { a.cfg.Observer.APIError(string(Name), what) },
+	}.Do(ctx, call)
 }
 
 // background runs f outside the request, bounded in time, tracked by Wait.

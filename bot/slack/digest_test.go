@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/briefbot/briefbot"
 	"github.com/briefbot/briefbot/briefings"
 	"github.com/briefbot/briefbot/digest"
 	"github.com/briefbot/briefbot/store/sqlite"
@@ -21,7 +22,7 @@ func TestDigestSender(t *testing.T) {
 	br := newBot(t).Briefing()
 	slot := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
 	ans := br.DigestFor(slot, nil, true)
-	sub := digest.Subscription{ID: 7, Platform: digest.Slack, Channel: "C1", Schedule: "0 8 * * *"}
+	sub := digest.Subscription{ID: 7, Platform: Name, Channel: "C1", Schedule: "0 8 * * *"}
 
 	ts, err := e.a.Send(ctx, sub, slot, ans)
 	if err != nil || ts == "" {
@@ -45,13 +46,13 @@ func TestDigestSender(t *testing.T) {
 
 	// Not in a public channel: join once, then post.
 	e.fake.notIn["C2"] = true
-	if _, err := e.a.Send(ctx, digest.Subscription{ID: 9, Platform: digest.Slack, Channel: "C2"}, slot, ans); err != nil || e.fake.joins != 1 {
+	if _, err := e.a.Send(ctx, digest.Subscription{ID: 9, Platform: Name, Channel: "C2"}, slot, ans); err != nil || e.fake.joins != 1 {
 		t.Fatalf("not_in_channel: %v, joins %d", err, e.fake.joins)
 	}
 	// Permanent errors.
 	for _, code := range []string{"channel_not_found", "is_archived", "account_inactive"} {
 		e.fake.channelError["C3"] = code
-		_, err := e.a.Send(ctx, digest.Subscription{ID: 10, Platform: digest.Slack, Channel: "C3"}, slot, ans)
+		_, err := e.a.Send(ctx, digest.Subscription{ID: 10, Platform: Name, Channel: "C3"}, slot, ans)
 		var perm *digest.PermanentError
 		if !errors.As(err, &perm) || perm.Reason != code {
 			t.Errorf("%s: %v", code, err)
@@ -59,7 +60,7 @@ func TestDigestSender(t *testing.T) {
 	}
 	// Rate limits become RetryAfterError.
 	e.fake.rateLimited = 1
-	_, err = e.a.Send(ctx, digest.Subscription{ID: 11, Platform: digest.Slack, Channel: "C4"}, slot, ans)
+	_, err = e.a.Send(ctx, digest.Subscription{ID: 11, Platform: Name, Channel: "C4"}, slot, ans)
 	var ra *digest.RetryAfterError
 	if !errors.As(err, &ra) || ra.After != time.Second {
 		t.Fatalf("429: %v", err)
@@ -77,12 +78,12 @@ func TestDigestUnknownOutcomeIsNotRepeated(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	sub, _ := st.Subscribe(ctx, digest.Subscription{Platform: digest.Slack, Channel: "C9", Schedule: "0 8 * * *", CreatedAt: time.Now()})
+	sub, _ := st.Subscribe(ctx, digest.Subscription{Platform: Name, Channel: "C9", Schedule: "0 8 * * *", CreatedAt: time.Now()})
 	e.fake.hangOnce["C9"] = true
 	br := newBot(t).Briefing()
 	limits := digest.DefaultLimits()
 	limits.Backoff = 10 * time.Millisecond
-	d := &digest.Deliverer{Store: st, Senders: map[digest.Platform]digest.Sender{digest.Slack: e.a},
+	d := &digest.Deliverer{Store: st, Senders: map[briefbot.Platform]digest.Sender{Name: e.a},
 		Briefing: func() *briefings.Briefing { return br }, Clock: digest.RealClock{}, Limits: limits,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	slot := time.Now().Truncate(time.Minute)

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/briefbot/briefbot/config"
 )
 
 const testSecret = "s3cret-signing"
@@ -276,18 +278,26 @@ func TestEvents(t *testing.T) {
 	}
 }
 
-func TestConfigErrors(t *testing.T) {
+// Slack's settings are validated once, by config, through Section.
+func TestSectionValidates(t *testing.T) {
 	cases := []struct {
-		cfg  Config
+		vars map[string]string
 		want string
 	}{
-		{Config{SigningSecret: "s"}, "SLACK_BOT_TOKEN is required"},
-		{Config{BotToken: "xoxb-1"}, "SLACK_SIGNING_SECRET is required for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode"},
-		{Config{BotToken: "xoxb-1", SigningSecret: "s", ResponseType: "loud"}, `response type "loud"`},
+		{map[string]string{"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN is required"},
+		{map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is required for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode"},
+		{map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "BRIEFBOT_SLACK_RESPONSE": "loud"}, `BRIEFBOT_SLACK_RESPONSE: "loud": use ephemeral or in_channel`},
+		{map[string]string{"SLACK_BOT_TOKEN": "xapp-1", "SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN: a bot token starts with xoxb-"},
+		{map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"}, "SLACK_APP_TOKEN: an app-level token starts with xapp-"},
+		{map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "localhost"}, "SLACK_API_URL: must start with http:// or https://"},
 	}
 	for _, c := range cases {
-		if _, err := New(c.cfg, newBot(t)); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%+v: got %v, want %q", c.cfg, err, c.want)
+		cfg, err := config.Load("", func(k string) string { return c.vars[k] }, Section())
+		if err == nil {
+			err = cfg.ValidateServe()
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: got %v, want %q", c.vars, err, c.want)
 		}
 	}
 }

@@ -10,17 +10,18 @@ import (
 	"github.com/briefbot/briefbot/bot"
 )
 
-// UsageHint is the slash command's usage hint, from the command schema.
-func UsageHint() string {
+// UsageHint is the slash command's usage hint, generated from the command
+// table: the default command is what an empty command runs, so it is left
+// out, and the fallback's word is optional, so it shows as "a question".
+func UsageHint(t *bot.Table) string {
 	var parts []string
-	for _, c := range bot.Commands() {
+	for _, c := range t.Commands() {
 		switch {
-		case c.Name == "ask":
-			parts = append(parts, "a question")
-		case c.Arg != "":
-			parts = append(parts, c.Name+" "+c.Arg)
-		case c.Name != "overview":
-			parts = append(parts, c.Name)
+		case c.Default:
+		case c.Fallback:
+			parts = append(parts, "a "+strings.ToLower(c.Params[0].Usage))
+		default:
+			parts = append(parts, c.Usage())
 		}
 	}
 	return "[" + strings.Join(parts, " | ") + "]"
@@ -72,7 +73,7 @@ type slashCommand struct {
 // it is for Socket Mode; with a base URL (https://host) it is for HTTP mode
 // and points Slack at base/slack/commands, /slack/interactions and
 // /slack/events.
-func Manifest(base string) ([]byte, error) {
+func Manifest(base string, t *bot.Table) ([]byte, error) {
 	var m manifest
 	d := &m.DisplayInformation
 	d.Name = "briefbot"
@@ -84,7 +85,7 @@ func Manifest(base string) ([]byte, error) {
 	d.BackgroundColor = "#1d3557"
 	m.Features.BotUser.DisplayName = "briefbot"
 	m.Features.BotUser.AlwaysOnline = true
-	cmd := slashCommand{Command: bot.SlashCommand, Description: "Who backs which security guarantee for Ukraine, with quotes", UsageHint: UsageHint()}
+	cmd := slashCommand{Command: bot.SlashCommand, Description: "Who backs which security guarantee for Ukraine, with quotes", UsageHint: UsageHint(t)}
 	// The scopes the features need: the slash command, reading app
 	// mentions, and replying to them in their thread.
 	m.OAuthConfig.Scopes.Bot = []string{"app_mentions:read", "chat:write", "commands"}

@@ -15,7 +15,7 @@ func TestCheckedInManifestsAreCurrent(t *testing.T) {
 		"../../deploy/slack/manifest.socket-mode.yaml": "",
 		"../../deploy/slack/manifest.http-mode.yaml":   "https://briefbot.example.com",
 	} {
-		want, err := Manifest(base)
+		want, err := Manifest(base, newBot(t).Table())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,7 +31,7 @@ func TestCheckedInManifestsAreCurrent(t *testing.T) {
 
 func TestManifestFitsSlack(t *testing.T) {
 	for _, base := range []string{"", "https://bot.example.org/"} {
-		raw, err := Manifest(base)
+		raw, err := Manifest(base, newBot(t).Table())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +60,7 @@ func TestManifestFitsSlack(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"http://insecure.example", "ftp://x", "not a url"} {
-		if _, err := Manifest(bad); err == nil {
+		if _, err := Manifest(bad, newBot(t).Table()); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}

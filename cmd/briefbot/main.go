@@ -79,7 +79,7 @@ func run(ctx context.Context, args []string, e env) int {
 		}
 		return 2
 	}
-	cfg, err := config.Load(*configPath, e.getenv)
+	cfg, err := config.Load(*configPath, e.getenv, sections(platforms(e))...)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "briefbot: configuration:\n  %s\n", strings.ReplaceAll(err.Error(), "\n", "\n  "))
 		return 2
@@ -194,7 +194,12 @@ func slackManifest(args []string, e env) int {
 		}
 		return 2
 	}
-	m, err := slackbot.Manifest(*base)
+	t, err := bot.NewTable(bot.DefaultCommands()...)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "briefbot: %v\n", err)
+		return 1
+	}
+	m, err := slackbot.Manifest(*base, t)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "briefbot: %v\n", err)
 		return 2

@@ -9,15 +9,14 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/briefbot/briefbot"
 	"github.com/briefbot/briefbot/bot"
-	"github.com/briefbot/briefbot/bot/console"
-	discordbot "github.com/briefbot/briefbot/bot/discord"
-	slackbot "github.com/briefbot/briefbot/bot/slack"
 	"github.com/briefbot/briefbot/config"
 	"github.com/briefbot/briefbot/digest"
 	"github.com/briefbot/briefbot/metrics"
@@ -28,9 +27,9 @@ import (
 // to finish after SIGINT/SIGTERM.
 const shutdownGrace = 10 * time.Second
 
-// serve runs everything the configuration enables: the chat platforms, the
-// HTTP server with the operations endpoints, the digest scheduler, and the
-// console when no chat platform is configured.
+// serve runs everything the configuration enables: every configured
+// platform, the HTTP server with the operations endpoints, and the digest
+// scheduler; the console when no chat platform is configured.
 func serve(ctx context.Context, cfg config.Config, args []string, e env, log *slog.Logger) int {
 	if _, code, ok := subFlags("serve", &cfg, args, e, nil); !ok {
 		return code
@@ -44,7 +43,21 @@ func serve(ctx context.Context, cfg config.Config, args []string, e env, log *sl
 		fmt.Fprintf(e.stderr, "briefbot: %v\n", err)
 		return 1
 	}
-	chat := cfg.ChatConfigured()
+	specs := platforms(e)
+	var active []bot.Spec
+	for _, s := range specs {
+		if !s.Fallback && cfg.Configured(string(s.Name)) {
+			active = append(active, s)
+		}
+	}
+	chat := len(active) > 0
+	if !chat {
+		for _, s := range specs {
+			if s.Fallback {
+				active = append(active, s)
+			}
+		}
+	}
 	// In the console, start-up lines would mix with the answers: debug only.
 	started := log.Info
 	if !chat {
@@ -59,26 +72,49 @@ func serve(ctx context.Context, cfg config.Config, args []string, e env, log *sl
 			dbPath = ":memory:" // trying the console leaves no files behind
 		}
 	}
-	st, err := sqlite.Open(ctx, dbPath)
+	sq, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "briefbot: BRIEFBOT_DB: %v\n", err)
 		return 1
 	}
+	var st digest.Store = sq
 	defer st.Close()
 	deliverer := &digest.Deliverer{
-		Store: st, Senders: map[digest.Platform]digest.Sender{digest.Console: console.NewSender(e.stdout)},
+		Store: st, Senders: map[briefbot.Platform]digest.Sender{},
 		Clock: digest.RealClock{}, Limits: digest.DefaultLimits(), Grace: cfg.Digests.Grace, Log: log, Observer: m,
 	}
 	runner := &digest.Runner{D: deliverer, Log: log}
-	svc := &digest.Service{Store: st, Clock: digest.RealClock{}, Changed: func(ctx context.Context) {
+	svc := &digest.Service{Store: st, Clock: digest.RealClock{}, Defaults: cfg.Digests.Defaults, Changed: func(ctx context.Context) {
 		if err := runner.Sync(ctx); err != nil {
 			log.Error("digest: re-scheduling", "err", err)
 		}
-	}, Defaults: digest.Defaults{Weekdays: cfg.Digests.Frequency == "weekdays", Time: cfg.Digests.Time, Zone: cfg.Digests.Zone}}
+	}}
 	bt := bot.New(b, bot.WithLogger(log), bot.WithDigests(svc))
 	deliverer.Briefing = bt.Briefing
+
+	// Build every active platform, and the fallbacks for their digest
+	// senders (a declared console digest prints even beside Slack).
+	deps := bot.Deps{Handler: bt, Log: log, Observer: m}
+	var running []bot.Platform
+	for _, s := range specs {
+		isActive := slices.ContainsFunc(active, func(a bot.Spec) bool { return a.Name == s.Name })
+		if !isActive && !s.Fallback {
+			continue
+		}
+		p, err := s.New(deps, cfg.Platform(string(s.Name)))
+		if err != nil {
+			fmt.Fprintf(e.stderr, "briefbot: %s: %v\n", s.Name, err)
+			return 1
+		}
+		if snd := p.Sender(); snd != nil {
+			deliverer.Senders[s.Name] = snd
+		}
+		if isActive {
+			running = append(running, p)
+		}
+	}
 	for _, d := range cfg.Digests.Declared {
-		if _, err := st.Subscribe(ctx, digest.Subscription{Platform: digest.Platform(d.Platform), Channel: d.Channel,
+		if _, err := st.Subscribe(ctx, digest.Subscription{Platform: briefbot.Platform(d.Platform), Channel: d.Channel,
 			Schedule: d.Schedule, FromConfig: true, CreatedBy: "configuration", CreatedAt: time.Now()}); err != nil {
 			fmt.Fprintf(e.stderr, "briefbot: %v\n", err)
 			return 1
@@ -87,26 +123,14 @@ func serve(ctx context.Context, cfg config.Config, args []string, e env, log *sl
 	started("digests: scheduler", "db", dbPath, "declared", len(cfg.Digests.Declared), "grace", cfg.Digests.Grace)
 	go reloadOnHUP(ctx, e.hup, cfg, bt, log)
 
-	if !chat {
-		var adapter bot.Adapter = console.New(e.stdin, e.stdout, e.interactive)
-		started("console: reading commands from standard input")
-		rctx, stop := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- runner.Run(rctx) }()
-		err := adapter.Run(ctx, bt)
-		stop()
-		<-done
-		if err != nil {
-			log.Error("adapter stopped", "adapter", adapter.Name(), "err", err)
-			return 1
-		}
-		return 0
-	}
-	if err := serveChat(ctx, cfg, bt, st, deliverer, runner, m, started, log); err != nil {
+	needHTTP := slices.ContainsFunc(active, func(s bot.Spec) bool { return !s.Local })
+	if err := runPlatforms(ctx, cfg, bt, st, runner, running, needHTTP, m, started, log); err != nil {
 		log.Error("stopped", "err", err)
 		return 1
 	}
-	log.Info("stopped cleanly")
+	if chat {
+		log.Info("stopped cleanly")
+	}
 	return 0
 }
 
@@ -138,14 +162,14 @@ type readiness struct {
 	fn   func(context.Context) error
 }
 
-// serveChat runs the configured chat platforms and the HTTP server until
-// ctx is done, then shuts down gracefully.
-func serveChat(ctx context.Context, cfg config.Config, bt *bot.Bot, st *sqlite.Store, deliverer *digest.Deliverer,
-	runner *digest.Runner, m *metrics.Metrics, started func(string, ...any), log *slog.Logger) error {
+// runPlatforms starts every platform, then runs them, the digest runner
+// and (when a platform needs it) the HTTP server until ctx is done or one
+// of them ends; then it shuts everything down within shutdownGrace.
+func runPlatforms(ctx context.Context, cfg config.Config, bt *bot.Bot, st digest.Store, runner *digest.Runner,
+	running []bot.Platform, needHTTP bool, m *metrics.Metrics, started func(string, ...any), log *slog.Logger) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	mux := http.NewServeMux()
-	runners := []func(context.Context) error{runner.Run}
 	checks := []readiness{
 		{"briefing", func(context.Context) error {
 			if bt.Briefing() == nil {
@@ -155,52 +179,51 @@ func serveChat(ctx context.Context, cfg config.Config, bt *bot.Bot, st *sqlite.S
 		}},
 		{"store", st.Ping},
 	}
-	var waits []func()
-
-	if d := cfg.Discord; d.Configured() {
-		da, err := discordbot.New(discordbot.Config{AppID: d.AppID, PublicKey: d.PublicKey, BotToken: d.BotToken,
-			GuildID: d.GuildID, APIURL: d.APIURL, Log: log, Observer: m}, bt)
+	runners := []func(context.Context) error{runner.Run}
+	for _, p := range running {
+		if err := p.Start(ctx, mux); err != nil {
+			return fmt.Errorf("%s: starting: %w", p.Name(), err)
+		}
+		checks = append(checks, readiness{string(p.Name()), p.Ready})
+		runners = append(runners, p.Run)
+	}
+	if needHTTP {
+		srv, err := opsServer(cfg, mux, checks, m, started, log)
 		if err != nil {
 			return err
 		}
-		if d.BotToken != "" {
-			deliverer.Senders[digest.Discord] = da
-			// A failed registration leaves the previous command in place:
-			// log it and keep serving.
-			if err := da.RegisterCommand(ctx); err != nil {
-				log.Error("discord: command registration failed; the previously registered command stays", "err", err)
-			}
-		}
-		if d.PublicKey != "" {
-			da.Register(mux)
-			started("discord: HTTP interactions", "endpoint", "POST /discord/interactions")
-		} else {
-			runners = append(runners, da.RunGateway)
-			checks = append(checks, readiness{"discord gateway", connected(da.GatewayConnected)})
-			started("discord: gateway")
-		}
-	}
-	if s := cfg.Slack; s.Configured() {
-		sa, err := slackbot.New(slackbot.Config{
-			BotToken: s.BotToken, AppToken: s.AppToken, SigningSecret: s.SigningSecret,
-			APIURL: s.APIURL, ResponseType: s.ResponseType, Log: log, Observer: m,
-		}, bt)
-		if err != nil {
-			return err
-		}
-		waits = append(waits, sa.Wait)
-		deliverer.Senders[digest.Slack] = sa
-		if s.SigningSecret != "" {
-			sa.Register(mux)
-			started("slack: HTTP mode", "commands", "POST /slack/commands", "interactions", "POST /slack/interactions", "events", "POST /slack/events", "responses", s.ResponseType)
-		}
-		if s.AppToken != "" {
-			runners = append(runners, sa.RunSocketMode)
-			checks = append(checks, readiness{"slack socket mode", connected(sa.SocketConnected)})
-			started("slack: Socket Mode", "responses", s.ResponseType)
-		}
+		runners = append(runners, srv)
 	}
 
+	errc := make(chan error, len(runners))
+	for _, run := range runners {
+		go func() { errc <- run(ctx) }()
+	}
+	var first error
+	for i := range runners {
+		err := <-errc
+		stopping := ctx.Err() != nil && errors.Is(err, context.Canceled) // cut short by the shutdown itself
+		if err != nil && !stopping && first == nil {
+			first = err
+		}
+		if i == 0 {
+			cancel() // one part ended (an error, the console's end of input, or ctx): stop the others
+		}
+	}
+	sctx, scancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer scancel()
+	for _, p := range running { // background replies (mentions, shares)
+		if err := p.Stop(sctx); err != nil {
+			log.Error("stopping", "platform", p.Name(), "err", err)
+		}
+	}
+	return first
+}
+
+// opsServer adds /healthz, /readyz and /metrics to mux and returns the
+// HTTP server as a runner.
+func opsServer(cfg config.Config, mux *http.ServeMux, checks []readiness, m *metrics.Metrics, started func(string, ...any),
+	log *slog.Logger) (func(context.Context) error, error) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		rctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -224,7 +247,7 @@ func serveChat(ctx context.Context, cfg config.Config, bt *bot.Bot, st *sqlite.S
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
-		return fmt.Errorf("BRIEFBOT_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+		return nil, fmt.Errorf("BRIEFBOT_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 	}
 	// ReadTimeout bounds headers and body together against slow clients.
 	// No WriteTimeout: answers (at most ~12 KB) fit the socket's send
@@ -233,7 +256,7 @@ func serveChat(ctx context.Context, cfg config.Config, bt *bot.Bot, st *sqlite.S
 	srv := &http.Server{Handler: mux, ReadTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	started("http: listening", "addr", ln.Addr().String(), "endpoints", "/healthz /readyz /metrics")
-	runners = append(runners, func(ctx context.Context) error {
+	return func(ctx context.Context) error {
 		errc := make(chan error, 1)
 		go func() { errc <- srv.Serve(ln) }()
 		select {
@@ -248,32 +271,7 @@ func serveChat(ctx context.Context, cfg config.Config, bt *bot.Bot, st *sqlite.S
 			}
 			return nil
 		}
-	})
-
-	errc := make(chan error, len(runners))
-	for _, run := range runners {
-		go func() { errc <- run(ctx) }()
-	}
-	var first error
-	for range runners {
-		if err := <-errc; err != nil && first == nil {
-			first = err
-			cancel() // one part failed: stop the others
-		}
-	}
-	for _, w := range waits { // background replies (mentions, shares)
-		w()
-	}
-	return first
-}
-
-func connected(up func() bool) func(context.Context) error {
-	return func(context.Context) error {
-		if !up() {
-			return errors.New("not connected")
-		}
-		return nil
-	}
+	}, nil
 }
 
 // healthcheck asks /healthz on BRIEFBOT_HTTP_ADDR, for container health

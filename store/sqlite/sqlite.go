@@ -13,6 +13,7 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
+	"github.com/briefbot/briefbot"
 	"github.com/briefbot/briefbot/digest"
 )
 
@@ -115,7 +116,7 @@ func parseTime(s string) (time.Time, error) { return time.Parse(timeLayout, s) }
 
 // Subscribe creates or replaces a channel's subscription, enabled.
 func (s *Store) Subscribe(ctx context.Context, sub digest.Subscription) (digest.Subscription, error) {
-	if !sub.Platform.Valid() || sub.Channel == "" || sub.Schedule == "" {
+	if sub.Platform == "" || sub.Channel == "" || sub.Schedule == "" {
 		return sub, fmt.Errorf("sqlite: subscribe: platform, channel and schedule are required")
 	}
 	err := s.db.QueryRowContext(ctx, `
@@ -134,7 +135,7 @@ func (s *Store) Subscribe(ctx context.Context, sub digest.Subscription) (digest.
 }
 
 // Unsubscribe removes a channel's subscription and its ledger.
-func (s *Store) Unsubscribe(ctx context.Context, p digest.Platform, channel string) (bool, error) {
+func (s *Store) Unsubscribe(ctx context.Context, p briefbot.Platform, channel string) (bool, error) {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM subscriptions WHERE platform = ? AND channel = ?`, string(p), channel)
 	if err != nil {
 		return false, fmt.Errorf("sqlite: unsubscribe %s/%s: %w", p, channel, err)
@@ -151,7 +152,7 @@ func scanSub(row interface{ Scan(...any) error }) (digest.Subscription, error) {
 	if err := row.Scan(&sub.ID, &platform, &sub.Channel, &sub.Schedule, &sub.FromConfig, &sub.CreatedBy, &created, &sub.Disabled); err != nil {
 		return sub, err
 	}
-	sub.Platform = digest.Platform(platform)
+	sub.Platform = briefbot.Platform(platform)
 	t, err := parseTime(created)
 	if err != nil {
 		return sub, fmt.Errorf("created_at %q: %w", created, err)
@@ -161,7 +162,7 @@ func scanSub(row interface{ Scan(...any) error }) (digest.Subscription, error) {
 }
 
 // Subscription returns a channel's subscription.
-func (s *Store) Subscription(ctx context.Context, p digest.Platform, channel string) (digest.Subscription, error) {
+func (s *Store) Subscription(ctx context.Context, p briefbot.Platform, channel string) (digest.Subscription, error) {
 	sub, err := scanSub(s.db.QueryRowContext(ctx, `SELECT `+subColumns+` FROM subscriptions WHERE platform = ? AND channel = ?`, string(p), channel))
 	if errors.Is(err, sql.ErrNoRows) {
 		return sub, digest.ErrNotFound
