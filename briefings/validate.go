@@ -42,6 +42,7 @@ func validate(b *Briefing, l *loader) {
 	v.timeline()
 	v.overview()
 	v.aliases()
+	v.stanceConflicts()
 }
 
 type validator struct {
@@ -150,6 +151,8 @@ func (v *validator) actors() {
 			}
 		}
 		v.evidence(FileActors, a.meta.line, what, a.Evid)
+		v.ownWords(FileActors, a.meta.line, what+" role", a.Role, a.Evid)
+		v.ownWords(FileActors, a.meta.line, what+" summary", a.Summary, a.Evid)
 	}
 	if len(b.Actors) == 0 {
 		v.l.add(FileActors, 0, "no actors")
@@ -182,6 +185,7 @@ func (v *validator) options() {
 			}
 		}
 		v.evidence(FileOptions, o.meta.line, what, o.Evid)
+		v.ownWords(FileOptions, o.meta.line, what+" summary", o.Summary, o.Evid)
 		v.points(FileOptions, what+" variant", o.Variants)
 		v.points(FileOptions, what+" open question", o.OpenQuestions)
 	}
@@ -216,6 +220,7 @@ func (v *validator) positions() {
 			seen[key] = p.meta.line
 		}
 		v.evidence(FilePositions, p.meta.line, what, p.Evid)
+		v.ownWords(FilePositions, p.meta.line, what+" summary", p.Summary, p.Evid)
 	}
 }
 
@@ -236,6 +241,8 @@ func (v *validator) timeline() {
 			}
 		}
 		v.evidence(FileTimeline, e.meta.line, what, e.Evid)
+		v.ownWords(FileTimeline, e.meta.line, what+" text", e.Text, e.Evid)
+		v.ownWords(FileTimeline, e.meta.line, what+" when", e.When, e.Evid)
 	}
 }
 
@@ -255,6 +262,7 @@ func (v *validator) points(file, what string, ps []Point) {
 		v.fields(file, p.meta, what)
 		v.required(file, p.meta.line, what, "text", p.Text)
 		v.evidence(file, p.meta.line, what, p.Evid)
+		v.ownWords(file, p.meta.line, what, p.Text, p.Evid)
 	}
 }
 
@@ -300,6 +308,118 @@ func (v *validator) evidence(file string, line int, what string, ev []Evidence) 
 			}
 		}
 	}
+}
+
+// quotedSpans returns the passages of s inside quotation marks, straight
+// ("…") or typographic (“…”), and whether a mark is left unmatched.
+func quotedSpans(s string) (spans []string, unmatched bool) {
+	var open rune
+	start := 0
+	for i, r := range s {
+		switch {
+		case r == '"' && open == 0, r == '“' && open == 0:
+			open, start = r, i+len(string(r))
+		case r == '"', r == '”' && open != 0:
+			spans = append(spans, s[start:i])
+			open = 0
+		case r == '“', r == '”':
+			unmatched = true // nested opening mark, or a closing mark with none open
+		}
+	}
+	return spans, unmatched || open != 0
+}
+
+// ownWords checks text we write (a summary, a role, a timeline entry): any
+// words it puts inside quotation marks must appear in one of the entry's own
+// evidence quotes, compared as the verbatim check compares them. A phrase in
+// quotation marks that no evidence has is words put in someone's mouth.
+// Punctuation just inside the closing mark is forgiven ("offensive.").
+func (v *validator) ownWords(file string, line int, what, text string, ev []Evidence) {
+	spans, unmatched := quotedSpans(text)
+	if unmatched {
+		v.l.add(file, line, "%s: unmatched quotation mark in %q", what, shorten(text, 80))
+	}
+	for _, span := range spans {
+		n := normalizeQuote(strings.TrimRight(span, ".,;:!?"))
+		if n == "" {
+			continue
+		}
+		found := false
+		for _, e := range ev {
+			if strings.Contains(normalizeQuote(e.Quote), n) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			v.l.add(file, line, "%s: %q is in quotation marks but in none of its evidence quotes: quote the evidence exactly or say it in our own words", what, span)
+		}
+	}
+}
+
+// stanceSide groups stances into for (1), open (0) and against (-1).
+func stanceSide(s Stance) int {
+	switch s {
+	case Proposes, Supports, Conditional:
+		return 1
+	case Opposes, RulesOut:
+		return -1
+	}
+	return 0
+}
+
+// stanceConflicts checks that a person and a collective actor they speak
+// for (part_of) do not take different sides on one option (for, open,
+// against) unless the evidence of either position carries a note that
+// names the other and so explains the difference.
+func (v *validator) stanceConflicts() {
+	b := v.b
+	held := map[[2]string]*Position{}
+	for _, p := range b.Positions {
+		if p != nil {
+			if _, dup := held[[2]string{p.Actor, p.Option}]; !dup {
+				held[[2]string{p.Actor, p.Option}] = p
+			}
+		}
+	}
+	for _, p := range b.Positions {
+		if p == nil || !p.Stance.valid() {
+			continue
+		}
+		person, ok := b.actorByID[p.Actor]
+		if !ok {
+			continue
+		}
+		for _, m := range person.Member {
+			group, ok := b.actorByID[m]
+			q := held[[2]string{m, p.Option}]
+			if !ok || q == nil || !q.Stance.valid() || stanceSide(p.Stance) == stanceSide(q.Stance) {
+				continue
+			}
+			if notesName(p.Evid, group) || notesName(q.Evid, person) {
+				continue
+			}
+			v.l.add(FilePositions, p.meta.line, "position %s on %s (%s) contradicts %s, which it speaks for, on the same option (%s, %s:%d): reconcile the stances or explain the difference in an evidence note that names %s",
+				quoteID(p.Actor), quoteID(p.Option), p.Stance, quoteID(m), q.Stance, FilePositions, q.meta.line, group.Name)
+		}
+	}
+}
+
+// notesName reports whether a note on any of the evidence names the actor
+// (its id, name or an alias, as whole words).
+func notesName(ev []Evidence, a *Actor) bool {
+	for _, e := range ev {
+		if e.Note == "" {
+			continue
+		}
+		note := " " + nameKey(e.Note) + " "
+		for _, n := range append([]string{a.ID, a.Name}, a.Aliases...) {
+			if k := nameKey(n); k != "" && strings.Contains(note, " "+k+" ") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // aliases checks that every name and alias leads to exactly one entry.

@@ -242,3 +242,122 @@ func TestLoadDir(t *testing.T) {
 		t.Fatal("want an error for a file given as a directory")
 	}
 }
+
+// TestOwnWordsInQuotationMarks: words we put inside quotation marks in a
+// summary, a role, a variant or a timeline entry must be in one of that
+// entry's own evidence quotes.
+func TestOwnWordsInQuotationMarks(t *testing.T) {
+	cases := []struct {
+		name string
+		edit [3]string
+		file string
+		line int
+		msg  string // "" means the briefing is valid
+	}{
+		{"quoted words in the evidence", [3]string{FileOverview, "text: Alice offers help.", `text: Alice offers "help Ukraine on the ground".`}, "", 0, ""},
+		{"typographic marks, other spacing", [3]string{FileOverview, "text: Alice offers help.", "text: Alice offers “help  Ukraine\n    on the ground.”"}, "", 0, ""},
+		{"an apostrophe is not a quotation mark", [3]string{FileOverview, "text: Alice offers help.", "text: Alice's help isn't 'quoted'."}, "", 0, ""},
+		{"words not in the evidence", [3]string{FileOverview, "text: Alice offers help.", `text: Alice offers "boots on the ground".`},
+			FileOverview, 2, `bottom line: "boots on the ground" is in quotation marks but in none of its evidence quotes`},
+		{"typographic marks, words not in the evidence", [3]string{FilePositions, "summary: Offers help on the ground.", "summary: Offers “help in the air”."},
+			FilePositions, 2, `"help in the air" is in quotation marks`},
+		{"in the source but not in this entry's evidence", [3]string{FileActors, "summary: Rejects it.", `summary: Rejects "help Ukraine".`},
+			FileActors, 13, `actor "bob" summary: "help Ukraine" is in quotation marks`},
+		{"actor role", [3]string{FileActors, "role: Critic", `role: The "chief critic"`},
+			FileActors, 13, `actor "bob" role: "chief critic"`},
+		{"option summary", [3]string{FileOptions, "summary: Soldiers on the ground.", `summary: '"Soldiers" on the ground.'`},
+			FileOptions, 2, `option "troops" summary: "Soldiers"`},
+		{"timeline text", [3]string{FileTimeline, "text: Alice speaks.", `text: Alice speaks of "the summit".`},
+			FileTimeline, 2, `timeline entry text: "the summit"`},
+		{"unmatched mark", [3]string{FileOverview, "text: Alice offers help.", `text: Alice offers "help Ukraine.`},
+			FileOverview, 2, "unmatched quotation mark"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load(fixtureFS(t, c.edit))
+			if c.msg == "" {
+				if err != nil {
+					t.Fatalf("want valid, got %v", err)
+				}
+				return
+			}
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("want a *ValidationError, got %v", err)
+			}
+			for _, p := range ve.Problems {
+				if p.File == c.file && p.Line == c.line && strings.Contains(p.Msg, c.msg) {
+					return
+				}
+			}
+			t.Fatalf("want %s:%d: …%s…; got:\n%v", c.file, c.line, c.msg, err)
+		})
+	}
+}
+
+// TestPersonAndCollectiveAgree: a person and the collective actor they speak
+// for (part_of) may not take different sides on one option (for: proposes,
+// supports, conditional; open: undecided; against: opposes, rules-out)
+// unless an evidence note names the other and explains the difference.
+func TestPersonAndCollectiveAgree(t *testing.T) {
+	team := [3]string{FileActors, "    aliases: [Alice]\n", "    aliases: [Alice]\n    part_of: [team]\n"}
+	teamActor := [3]string{FileActors, "  - id: bob\n", `  - id: team
+    name: The Team
+    kind: collective
+    role: Alice's side
+    summary: Her side.
+    evidence:
+      - source: src
+        basis: report
+        quote: "The paper reported the talks."
+  - id: bob
+`}
+	teamPosition := func(stance, note string) [3]string {
+		if note != "" {
+			note = "\n        note: " + note
+		}
+		return [3]string{FilePositions, "        quote: \"we will help Ukraine on the ground.\"\n", `        quote: "we will help Ukraine on the ground."
+  - actor: team
+    option: troops
+    stance: ` + stance + `
+    summary: The team's view.
+    evidence:
+      - source: src
+        basis: report` + note + `
+        quote: "Bob rejects it."
+`}
+	}
+	cases := []struct {
+		name  string
+		edits [][3]string
+		bad   bool
+	}{
+		{"same side", [][3]string{team, teamActor, teamPosition("proposes", "")}, false},
+		{"supports and conditional", [][3]string{team, teamActor, teamPosition("conditional", "")}, false},
+		{"supports and rules out", [][3]string{team, teamActor, teamPosition("rules-out", "")}, true},
+		{"supports and opposes", [][3]string{team, teamActor, teamPosition("opposes", "")}, true},
+		{"supports and undecided", [][3]string{team, teamActor, teamPosition("undecided", "")}, true},
+		{"a note naming the person", [][3]string{team, teamActor, teamPosition("rules-out", "unlike Alice, who speaks only for herself here")}, false},
+		{"a note naming someone else", [][3]string{team, teamActor, teamPosition("rules-out", "citing an anonymous source")}, true},
+		{"not linked by part_of", [][3]string{teamActor, teamPosition("rules-out", "")}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load(fixtureFS(t, c.edits...))
+			if !c.bad {
+				if err != nil {
+					t.Fatalf("want valid, got %v", err)
+				}
+				return
+			}
+			var ve *ValidationError
+			if !errors.As(err, &ve) || len(ve.Problems) != 1 {
+				t.Fatalf("want one problem, got %v", err)
+			}
+			p := ve.Problems[0]
+			if p.File != FilePositions || p.Line != 2 || !strings.Contains(p.Msg, `position "alice" on "troops" (supports) contradicts "team"`) || !strings.Contains(p.Msg, "positions.yaml:11") {
+				t.Fatalf("got %v", p)
+			}
+		})
+	}
+}
