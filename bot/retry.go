@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"time"
+
+	"github.com/briefbot/briefbot/digest"
 )
 
 // Verdict is what a Retry classifier says of a failed call.
@@ -24,7 +26,7 @@ type Retry struct {
 	// MaxWait caps a single wait (default 30 s), so the total is bounded
 	// by Tries × MaxWait.
 	MaxWait time.Duration
-	// Sleep waits, or returns ctx's error (default: a timer).
+	// Sleep waits, or returns ctx's error (default: the real clock's).
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Classify says whether a failure is worth another try.
 	Classify func(err error, try int) Verdict
@@ -47,7 +49,7 @@ func (r Retry) Do(ctx context.Context, call func() error) error {
 	}
 	sleep := r.Sleep
 	if sleep == nil {
-		sleep = SleepContext
+		sleep = digest.RealClock{}.Sleep
 	}
 	var err error
 	for try := 1; ; try++ {
@@ -73,19 +75,4 @@ func (r Retry) Do(ctx context.Context, call func() error) error {
 		r.OnGiveUp(err)
 	}
 	return err
-}
-
-// SleepContext waits for d or until ctx is done.
-func SleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -38,7 +38,7 @@ type Config struct {
 	// Observer receives commands, API errors and rate-limit waits
 	// (default: none).
 	Observer bot.Observer
-	// Sleep waits between retries (default bot.SleepContext).
+	// Sleep waits between retries (default the real clock).
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
@@ -240,7 +240,7 @@ func New(cfg Config, h bot.Handler) (*Adapter, error) {
 		cfg.Observer = bot.NopObserver{}
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = bot.SleepContext
+		cfg.Sleep = digest.RealClock{}.Sleep
 	}
 	a := &Adapter{cfg: cfg, h: h, log: cfg.Log.With("adapter", "discord"), cache: bot.NewResponseCache(1024)}
 	if cfg.PublicKey != "" {

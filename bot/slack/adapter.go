@@ -47,7 +47,7 @@ type Config struct {
 	// Observer receives commands, API errors and rate-limit waits
 	// (default: none).
 	Observer bot.Observer
-	// Sleep waits between retries (default bot.SleepContext; tests
+	// Sleep waits between retries (default the real clock; tests
 	// inject their own).
 	Sleep func(ctx context.Context, d time.Duration) error
 }
@@ -125,7 +125,7 @@ func New(cfg Config, h bot.Handler) (*Adapter, error) {
 		cfg.Observer = bot.NopObserver{}
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = bot.SleepContext
+		cfg.Sleep = digest.RealClock{}.Sleep
 	}
 	opts := []slack.Option{slack.OptionHTTPClient(cfg.HTTPClient)}
 	if cfg.APIURL != "" {
