@@ -40,6 +40,9 @@ type Reply struct {
 	// Private answers are for the caller alone: never shared, never
 	// posted for the channel (they concern the channel's settings).
 	Private bool
+	// More is set on a short answer whose full card says more: platforms
+	// offer it (a More button, `more` in the console).
+	More bool
 }
 
 // Handler is what platforms need of the core.
@@ -143,8 +146,18 @@ func (b *Bot) Handle(ctx context.Context, c Caller, req Request) Reply {
 	if refusal := b.refuse(cmd, c); refusal != "" {
 		r.Answer = briefings.Answer{Kind: cmd.Name, Title: "Digests", Intro: refusal}
 	} else {
-		r.Answer = cmd.Handle(ctx, Input{Bot: b, Briefing: b.briefing.Load(), Caller: c, Request: req, Command: cmd})
+		br := b.briefing.Load()
+		if !req.Full && br != nil {
+			br = br.Lean() // the short answer only: no time spent on the full card
+		}
+		r.Answer = cmd.Handle(ctx, Input{Bot: b, Briefing: br, Caller: c, Request: req, Command: cmd})
 	}
+	if req.Full {
+		r.Answer = r.Answer.Full()
+	} else {
+		r.Answer = r.Answer.Short()
+	}
+	r.More = r.Answer.More
 	if req.Truncated {
 		r.Answer.Notes = append(r.Answer.Notes, fmt.Sprintf("Your text was longer than %d characters; only the first %d were read.", MaxInputRunes, MaxInputRunes))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/briefbot/briefbot/briefings"
@@ -134,6 +135,14 @@ func (b *Bot) Help() briefings.Answer {
 		},
 	})
 	a.Next = []string{"", cmdActors, cmdOptions}
+	// The short help: every command on one line, and the examples.
+	var usages []string
+	for _, c := range b.table.Commands() {
+		if !c.Default && !c.Fallback {
+			usages = append(usages, c.Usage())
+		}
+	}
+	a.Brief = []briefings.Section{{Heading: "Commands", Text: SlashCommand + " " + strings.Join(usages, " | ")}, a.Sections[1]}
 	return a
 }
 

@@ -34,5 +34,27 @@ func FuzzAnswer(f *testing.F) {
 		if d := time.Since(start); d > time.Second {
 			t.Fatalf("answer took %v for %d bytes", d, len(text))
 		}
+		// The full card (More, ask --full) holds up too, and quotes each
+		// quote once.
+		req := b.Table().Parse(text)
+		req.Full = true
+		full := b.Handle(context.Background(), bot.Caller{}, req).Answer
+		if full.Title == "" || full.More {
+			t.Fatalf("full card for %q: %+v", text, full)
+		}
+		seen := map[string]bool{}
+		for _, c := range full.Lead {
+			if c.Quote != nil {
+				seen[c.Quote.Text] = true
+			}
+		}
+		for _, s := range full.Sections {
+			for _, q := range s.Quotes {
+				if seen[q.Text] && q.Text != "" {
+					t.Fatalf("quote twice in the answer to %q: %q", text, q.Text)
+				}
+				seen[q.Text] = true
+			}
+		}
 	})
 }

@@ -237,6 +237,9 @@ type Request struct {
 	// Err says why the arguments could not be read (for the user); the
 	// handler answers with it.
 	Err string
+	// Full asks for the full card rather than the short answer chat
+	// posts first (the More button, `more` in the console, ask --full).
+	Full bool
 }
 
 // Arg returns the argument for the named parameter ("" when absent).
@@ -256,6 +259,9 @@ func (r Request) Key() string {
 	}
 	if r.Truncated {
 		b.WriteString("\x00…")
+	}
+	if r.Full {
+		b.WriteString("\x00full")
 	}
 	return b.String()
 }
@@ -381,7 +387,9 @@ func (t *Table) Request(name string, args map[string]string) Request {
 }
 
 // sanitize makes text safe to work with: invalid UTF-8 becomes U+FFFD,
-// control and format characters become spaces, and the text is cut to
+// control characters become spaces, invisible format characters pasted
+// from the web (zero-width space and joiners, BOM, soft hyphen) are
+// removed, so "tr\u200bump" reads as "trump", and the text is cut to
 // MaxInputRunes.
 func sanitize(s string) (string, bool) {
 	if !utf8.ValidString(s) {
@@ -394,7 +402,10 @@ func sanitize(s string) (string, bool) {
 			truncated = true
 			break
 		}
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+		if unicode.Is(unicode.Cf, r) {
+			continue
+		}
+		if unicode.IsControl(r) {
 			r = ' '
 		}
 		b.WriteRune(r)

@@ -30,6 +30,21 @@ type Briefing struct {
 	actorByID  map[string]*Actor
 	optionByID map[string]*Option
 	index      *index
+	// lean is this briefing composing short answers only; leadOnly marks
+	// the lean twin.
+	lean     *Briefing
+	leadOnly bool
+}
+
+// Lean returns the briefing as it composes short answers: the lead and
+// the brief only, with More set where the full card would say more, and
+// no time spent on the full card. Its short answers equal the full
+// answers' Short().
+func (b *Briefing) Lean() *Briefing {
+	if b.lean == nil {
+		return b
+	}
+	return b.lean
 }
 
 // Source is one document of the corpus, stored verbatim.
@@ -57,7 +72,15 @@ func (s *Source) Label() string {
 	if s.Date != "" {
 		return s.Outlet + ", " + s.Date
 	}
-	return s.Outlet
+	return s.Outlet + ", undated"
+}
+
+// DateLabel is the source's date, or "undated".
+func (s *Source) DateLabel() string {
+	if s.Date != "" {
+		return s.Date
+	}
+	return "undated"
 }
 
 // Outlet is a secondary publisher or channel a source cites (a newspaper,
@@ -74,16 +97,32 @@ type Outlet struct {
 
 // Actor is a person, government or organisation the briefing covers.
 type Actor struct {
-	ID      string     `yaml:"id"`
-	Name    string     `yaml:"name"`
-	Kind    string     `yaml:"kind"` // "person" or "collective"
-	Role    string     `yaml:"role"`
-	Aliases []string   `yaml:"aliases,omitempty"`
+	ID      string   `yaml:"id"`
+	Name    string   `yaml:"name"`
+	Kind    string   `yaml:"kind"` // "person" or "collective"
+	Role    string   `yaml:"role"`
+	Aliases []string `yaml:"aliases,omitempty"`
+	// Adjectives name the actor only when they stand for it ("the French
+	// back it", "British troops"), not as a mere modifier ("Russian
+	// attacks").
+	Adjectives []string `yaml:"adjectives,omitempty"`
+	// Places are place names used for the actor ("Kyiv" for Ukraine's
+	// government): they name it unless the question is about the place
+	// ("in Kyiv").
+	Places  []string   `yaml:"places,omitempty"`
 	Member  []string   `yaml:"part_of,omitempty"` // ids of collective actors this actor belongs to or speaks for
 	Summary string     `yaml:"summary"`
 	Context bool       `yaml:"context,omitempty"` // named in most questions as background (Ukraine): ranks below other actors
 	Evid    []Evidence `yaml:"evidence"`
 	meta    pos
+}
+
+// names returns every name the actor is found by: id, name, aliases,
+// adjectives and places.
+func (a *Actor) names() []string {
+	out := append([]string{a.ID, a.Name}, a.Aliases...)
+	out = append(out, a.Adjectives...)
+	return append(out, a.Places...)
 }
 
 // OptionKind tells a guarantee option from an issue that bears on options.

@@ -26,7 +26,7 @@ func (b *Briefing) Complete(kind EntityKind, typed string, n int) []Completion {
 	switch kind {
 	case EntityActor:
 		for _, a := range b.Actors {
-			entries = append(entries, entry{a.ID, a.Name, append([]string{a.Name, a.ID}, a.Aliases...)})
+			entries = append(entries, entry{a.ID, a.Name, append([]string{a.Name}, a.names()...)})
 		}
 	case EntityOption:
 		for _, o := range b.Options {

@@ -7,13 +7,29 @@ import (
 
 // composer builds an Answer, keeping track of the sources it cites.
 type composer struct {
-	b     *Briefing
-	a     Answer
-	cited map[string]bool
+	b      *Briefing
+	a      Answer
+	cited  map[string]bool
+	quoted map[string]bool // quotes already in the answer: each appears once
+	// leadOnly composes the lead and brief alone; skipped is set when a
+	// section of the full card was left out.
+	leadOnly, skipped bool
 }
 
 func (b *Briefing) compose(kind, title string) *composer {
-	return &composer{b: b, a: Answer{Kind: kind, Title: title}, cited: map[string]bool{}}
+	return &composer{b: b, a: Answer{Kind: kind, Title: title}, cited: map[string]bool{}, quoted: map[string]bool{}, leadOnly: b.leadOnly}
+}
+
+// quote turns one piece of evidence into an attributed quote, citing its
+// source and remembering it, so it is not repeated.
+func (c *composer) quote(e Evidence) Quote {
+	c.cite(e.Source)
+	c.quoted[c.key(e.Quote)] = true
+	text, ok := c.b.index.displayOf[e.Quote]
+	if !ok {
+		text = displayQuote(e.Quote)
+	}
+	return Quote{Text: text, Attribution: c.b.Attribution(e), Basis: e.Basis, SourceID: e.Source}
 }
 
 func (c *composer) cite(id string) {
@@ -28,12 +44,19 @@ func (c *composer) cite(id string) {
 	c.a.Sources = append(c.a.Sources, SourceRef{ID: s.ID, Outlet: s.Outlet, Title: s.Title, Date: s.Date, Kind: s.Kind, URL: s.URL})
 }
 
-// quotes turns evidence into attributed quotes, citing their sources.
+// quotes turns evidence into attributed quotes, citing their sources;
+// quotes the answer already shows are left out.
 func (c *composer) quotes(ev []Evidence) []Quote {
+	if c.lean() {
+		return nil
+	}
 	out := make([]Quote, 0, len(ev))
 	for _, e := range ev {
 		c.cite(e.Source)
-		out = append(out, Quote{Text: displayQuote(e.Quote), Attribution: c.b.Attribution(e), Basis: e.Basis, SourceID: e.Source})
+		if c.quoted[c.key(e.Quote)] {
+			continue
+		}
+		out = append(out, c.quote(e))
 	}
 	return out
 }
@@ -57,7 +80,17 @@ func (c *composer) item(text string, ev []Evidence) Item {
 	return it
 }
 
-func (c *composer) section(s Section) { c.a.Sections = append(c.a.Sections, s) }
+// lean reports whether the full card is being left out: a lean briefing
+// composes only the lead of an answer that has one.
+func (c *composer) lean() bool { return c.leadOnly && len(c.a.Lead) > 0 }
+
+func (c *composer) section(s Section) {
+	if c.lean() {
+		c.skipped = true
+		return
+	}
+	c.a.Sections = append(c.a.Sections, s)
+}
 
 func (c *composer) next(q ...string) {
 	for _, s := range q {
@@ -69,7 +102,12 @@ func (c *composer) next(q ...string) {
 
 func (c *composer) note(s string) { c.a.Notes = append(c.a.Notes, s) }
 
-func (c *composer) answer() Answer { return c.a }
+func (c *composer) answer() Answer {
+	if c.skipped {
+		c.a.More = true
+	}
+	return c.a
+}
 
 // displayQuote tidies a verbatim quote for display: white space collapsed,
 // and the comma that ends a quotation inside a sentence ("…on the ground,"

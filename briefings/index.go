@@ -22,12 +22,27 @@ type entityRef struct {
 	id   string
 }
 
+// nameForm says how a name refers to its entity.
+type nameForm int
+
+const (
+	formName      nameForm = iota // a name or alias: always the entity
+	formAdjective                 // "Russian": the entity only when it stands for it
+	formPlace                     // "Kyiv": the entity unless the question is about the place
+)
+
+// phrase is what a name key leads to.
+type phrase struct {
+	ref  entityRef
+	form nameForm
+}
+
 // index holds everything matching needs, built once at load.
 type index struct {
-	phrases   map[string]entityRef // name key → entity
-	maxPhrase int                  // longest name key, in words
-	vocab     []string             // every word of every name key, for typo correction
-	byLen     map[int][]string     // vocab by word length in bytes
+	phrases   map[string]phrase // name key → entity
+	maxPhrase int               // longest name key, in words
+	vocab     []string          // every word of every name key, for typo correction
+	byLen     map[int][]string  // vocab by word length in bytes
 	vocabSet  map[string]bool
 	// nameWords maps a word of a name to the entities whose names contain
 	// it, for explicit lookups by part of a name ("actor kaja").
@@ -36,6 +51,118 @@ type index struct {
 	docs []doc
 	df   map[string]int
 	avg  float64
+
+	// evidence is every piece of evidence in the briefing, once per quote;
+	// stemsOf caches the stems of quotes and of the briefing's own texts.
+	evidence []Evidence
+	stemsOf  map[string][]string
+	// keyOf, displayOf and actorsIn cache, per quote, its dedup key, its
+	// display form and the actors it names, so answers compute none.
+	// evidenceWith lists, for each stem, the evidence (by index) whose
+	// quote has it.
+	evidenceWith map[string][]int
+	// namesOf is the stems of an option's name and aliases, by id.
+	namesOf   map[string][]string
+	keyOf     map[string]string
+	displayOf map[string]string
+	actorsIn  map[string][]entityRef
+	// corpus is every word stem of the briefing and its sources, by length,
+	// for telling words the sources never use.
+	corpusByLen map[int][]string
+}
+
+// stemList returns the stems of a text, cached when the text is the
+// briefing's own.
+func (ix *index) stemList(text string) []string {
+	if st, ok := ix.stemsOf[text]; ok {
+		return st
+	}
+	return stems(text)
+}
+
+// quoteStems returns the stems of a quote.
+func (ix *index) quoteStems(q string) []string { return ix.stemList(q) }
+
+// textStems returns the stems of a text of ours, sentence by sentence
+// from the cache where it can.
+func (ix *index) textStems(text string) []string {
+	if st, ok := ix.stemsOf[text]; ok {
+		return st
+	}
+	var out []string
+	for _, sen := range sentencesOf(text) {
+		out = append(out, ix.stemList(sen)...)
+	}
+	return out
+}
+
+// matchEvidence counts, for each piece of evidence, how many of the
+// stems its quote has.
+func (ix *index) matchEvidence(want map[string]bool) map[int]int {
+	n := map[int]int{}
+	for st := range want {
+		for _, i := range ix.evidenceWith[st] {
+			n[i]++
+		}
+	}
+	return n
+}
+
+// actorsNamed returns the actors a quote names.
+func (ix *index) actorsNamed(q string) []entityRef {
+	if refs, ok := ix.actorsIn[q]; ok {
+		return refs
+	}
+	found, _ := ix.mentions(analyze(q))
+	var refs []entityRef
+	for _, m := range found {
+		if m.ref.kind == EntityActor && !slices.Contains(refs, m.ref) {
+			refs = append(refs, m.ref)
+		}
+	}
+	return refs
+}
+
+// known reports whether a stem is a word of the briefing or its sources,
+// or a name.
+func (ix *index) known(stem string) bool { return ix.df[stem] > 0 || ix.vocabSet[stem] }
+
+// knownForm reports whether a stem, or a simple inflection of it, is a
+// word of the briefing or its sources ("offer" for "offered").
+//
+// Only the texts count, not names: a word that appears only in an alias
+// ("missile" of "missile defence") and names nothing on its own is a word
+// the sources do not use.
+func (ix *index) knownForm(stem string) bool {
+	in := func(s string) bool { return ix.df[s] > 0 }
+	if in(stem) {
+		return true
+	}
+	for _, suf := range []string{"ed", "d", "ing", "s", "es", "er", "ers"} {
+		if base, ok := strings.CutSuffix(stem, suf); ok && len(base) >= 3 && (in(base) || in(base+"e")) {
+			return true
+		}
+		if in(stem+suf) || strings.HasSuffix(stem, "e") && in(stem[:len(stem)-1]+suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// nearKnown reports whether a stem is a typo of a word of the sources.
+func (ix *index) nearKnown(stem string) bool {
+	limit := maxTypos(len(stem))
+	if limit == 0 {
+		return false
+	}
+	for l := max(1, len(stem)-limit); l <= len(stem)+limit; l++ {
+		for _, w := range ix.corpusByLen[l] {
+			if len(w) >= 4 && editDistance(stem, w, limit) <= limit {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // doc is one searchable passage: a sentence of a source, or an item of the
@@ -52,18 +179,18 @@ type doc struct {
 
 func buildIndex(b *Briefing) *index {
 	ix := &index{
-		phrases:   map[string]entityRef{},
+		phrases:   map[string]phrase{},
 		vocabSet:  map[string]bool{},
 		nameWords: map[string][]entityRef{},
 		df:        map[string]int{},
 	}
-	addNames := func(ref entityRef, names []string) {
+	addForm := func(ref entityRef, form nameForm, names []string) {
 		for _, n := range names {
 			st := stems(n)
 			if len(st) == 0 {
 				continue
 			}
-			ix.phrases[strings.Join(st, " ")] = ref
+			ix.phrases[strings.Join(st, " ")] = phrase{ref, form}
 			ix.maxPhrase = max(ix.maxPhrase, len(st))
 			for _, w := range st {
 				if !ix.vocabSet[w] {
@@ -76,8 +203,12 @@ func buildIndex(b *Briefing) *index {
 			}
 		}
 	}
+	addNames := func(ref entityRef, names []string) { addForm(ref, formName, names) }
 	for _, a := range b.Actors {
-		addNames(entityRef{EntityActor, a.ID}, append([]string{a.ID, a.Name}, a.Aliases...))
+		ref := entityRef{EntityActor, a.ID}
+		addNames(ref, append([]string{a.ID, a.Name}, a.Aliases...))
+		addForm(ref, formAdjective, a.Adjectives)
+		addForm(ref, formPlace, a.Places)
 	}
 	for _, o := range b.Options {
 		addNames(entityRef{EntityOption, o.ID}, append([]string{strings.ReplaceAll(o.ID, "-", " "), o.Name}, o.Aliases...))
@@ -127,6 +258,76 @@ func buildIndex(b *Briefing) *index {
 		for _, sent := range sentences(s.Text) {
 			ix.addDoc(doc{text: sent, sourceID: s.ID, heading: s.Label()})
 		}
+	}
+	ix.stemsOf = map[string][]string{}
+	seenQuote := map[string]bool{}
+	for _, d := range ix.docs {
+		ix.stemsOf[d.text] = stems(d.text)
+		for _, e := range d.evid {
+			if k := quoteKey(e.Quote); !seenQuote[k] {
+				seenQuote[k] = true
+				ix.evidence = append(ix.evidence, e)
+				ix.stemsOf[e.Quote] = stems(e.Quote)
+			}
+		}
+	}
+	for _, e := range b.Timeline {
+		ix.stemsOf[e.Text] = stems(e.Text)
+	}
+	// Every sentence of our own texts, for leads that state one.
+	ix.stemsOf[b.Overview.BottomLine.Text] = stems(b.Overview.BottomLine.Text)
+	for _, d := range ix.docs {
+		if d.sourceID == "" {
+			for _, sen := range sentencesOf(d.text) {
+				if _, ok := ix.stemsOf[sen]; !ok {
+					ix.stemsOf[sen] = stems(sen)
+				}
+			}
+		}
+	}
+	ix.keyOf, ix.displayOf, ix.actorsIn = map[string]string{}, map[string]string{}, map[string][]entityRef{}
+	cacheQuote := func(q string) {
+		if _, ok := ix.keyOf[q]; ok {
+			return
+		}
+		ix.displayOf[q] = displayQuote(q)
+		ix.keyOf[q] = strings.Join(strings.Fields(ix.displayOf[q]), " ")
+	}
+	for _, d := range ix.docs {
+		if d.sourceID != "" {
+			cacheQuote(d.text)
+		}
+		for _, e := range d.evid {
+			cacheQuote(e.Quote)
+		}
+	}
+	for _, p := range append(append([]Point{b.Overview.BottomLine}, b.Overview.StateOfPlay...), b.Overview.OpenQuestions...) {
+		for _, e := range p.Evid {
+			cacheQuote(e.Quote)
+		}
+	}
+	named := make(map[string][]entityRef, len(ix.evidence))
+	for _, e := range ix.evidence {
+		named[e.Quote] = ix.actorsNamed(e.Quote)
+	}
+	ix.actorsIn = named
+	ix.namesOf = map[string][]string{}
+	for _, o := range b.Options {
+		ix.namesOf[o.ID] = stems(o.Name + " " + strings.Join(o.Aliases, " "))
+	}
+	ix.evidenceWith = map[string][]int{}
+	for i, e := range ix.evidence {
+		seen := map[string]bool{}
+		for _, st := range ix.stemsOf[e.Quote] {
+			if !seen[st] {
+				seen[st] = true
+				ix.evidenceWith[st] = append(ix.evidenceWith[st], i)
+			}
+		}
+	}
+	ix.corpusByLen = map[int][]string{}
+	for w := range ix.df {
+		ix.corpusByLen[len(w)] = append(ix.corpusByLen[len(w)], w)
 	}
 	total := 0
 	for _, d := range ix.docs {
@@ -205,8 +406,11 @@ func sentenceEnd(s string) int {
 // mention is an entity found in a question.
 type mention struct {
 	ref   entityRef
+	form  nameForm
 	typed string // the words as typed
 	fixed bool   // matched only after correcting a typo
+	at    int    // index of its first token
+	n     int    // how many tokens it spans
 }
 
 // correct returns the known name word closest to w within the typo budget
@@ -274,6 +478,12 @@ func (ix *index) mentions(toks []token) (found []mention, rest []token) {
 func (ix *index) fix(toks []token) []string {
 	fixed := make([]string, len(toks))
 	for i, t := range toks {
+		// A word the sources use is that word, not a typo of a name
+		// ("part" is not "port").
+		if ix.df[t.stem] > 0 && !ix.vocabSet[t.stem] {
+			fixed[i] = t.stem
+			continue
+		}
 		if c := ix.correct(t.stem); c != "" {
 			fixed[i] = c
 		} else {
@@ -288,11 +498,11 @@ func (ix *index) mentionsFixed(toks []token, fixed []string) (found []mention, r
 		matched := false
 		for n := min(ix.maxPhrase, len(toks)-i); n >= 1; n-- {
 			key := strings.Join(fixed[i:i+n], " ")
-			ref, ok := ix.phrases[key]
+			ph, ok := ix.phrases[key]
 			if !ok {
 				continue
 			}
-			m := mention{ref: ref}
+			m := mention{ref: ph.ref, form: ph.form, at: i, n: n}
 			var typed []string
 			for k := i; k < i+n; k++ {
 				typed = append(typed, toks[k].raw)

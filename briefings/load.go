@@ -144,6 +144,9 @@ func Load(fsys fs.FS) (*Briefing, error) {
 	}
 	sort.SliceStable(b.Timeline, func(i, j int) bool { return b.Timeline[i].Date < b.Timeline[j].Date })
 	b.index = buildIndex(b)
+	lean := *b
+	lean.leadOnly = true
+	b.lean = &lean
 	return b, nil
 }
 

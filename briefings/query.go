@@ -16,7 +16,7 @@ const MaxQuestionWords = 64
 func (b *Briefing) OverviewAnswer() Answer {
 	c := b.compose("overview", "Security guarantees for Ukraine after a ceasefire")
 	o := &b.Overview
-	c.section(Section{Heading: "Bottom line", Items: []Item{c.item(o.BottomLine.Text, o.BottomLine.Evid)}})
+	c.claimOn("Bottom line: "+o.BottomLine.Text, o.BottomLine.Text, o.BottomLine.Evid, "")
 	sp := Section{Heading: "State of play"}
 	for _, p := range o.StateOfPlay {
 		sp.Items = append(sp.Items, c.item(p.Text, p.Evid))
@@ -91,11 +91,20 @@ func (b *Briefing) ActorAnswer(name string) Answer {
 	if note != "" {
 		c.note(note)
 	}
+	b.actorLead(c, a)
 	b.actorCard(c, a)
 	return c.answer()
 }
 
 func (b *Briefing) actorCard(c *composer, a *Actor) {
+	if c.lean() {
+		c.skipped = true
+		if ps := b.PositionsOf(a.ID); len(ps) > 0 {
+			c.next("option " + ps[0].Option)
+		}
+		c.next("actors", "matrix")
+		return
+	}
 	fields := []Field{{Label: "Role", Value: a.Role}}
 	var parts []string
 	for _, m := range a.Member {
@@ -144,11 +153,20 @@ func (b *Briefing) OptionAnswer(name string) Answer {
 	if note != "" {
 		c.note(note)
 	}
+	b.optionLead(c, o)
 	b.optionCard(c, o)
 	return c.answer()
 }
 
 func (b *Briefing) optionCard(c *composer, o *Option) {
+	if c.lean() {
+		c.skipped = true
+		for _, id := range o.Related {
+			c.next("option " + id)
+		}
+		c.next("options", "matrix")
+		return
+	}
 	c.section(Section{Heading: "What it is", Text: o.Summary, Quotes: c.quotes(o.Evid)})
 	if len(o.Variants) > 0 {
 		s := Section{Heading: "Variants"}
@@ -238,6 +256,7 @@ func (b *Briefing) TimelineAnswer() Answer {
 		s.Items = append(s.Items, c.item(e.displayDate()+": "+e.Text, e.Evid))
 	}
 	c.section(s)
+
 	return c.answer()
 }
 

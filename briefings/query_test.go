@@ -173,7 +173,7 @@ func TestAttributionKeepsSpeakerReporterAndInferenceApart(t *testing.T) {
 		{Evidence{Source: "sme-2025-08-20", Basis: BasisAccount, By: "trump"}, "Donald Trump's account, as reported by SME, 2025-08-20"},
 		{Evidence{Source: "sme-2025-08-20", Basis: BasisReport, Via: "bloomberg", Note: "citing an anonymous source"}, "SME, 2025-08-20, reporting Bloomberg (citing an anonymous source)"},
 		{Evidence{Source: "sme-2025-08-20", Basis: BasisAnalysis}, "SME's own assessment (SME, 2025-08-20)"},
-		{Evidence{Source: "videoelephant-white-house", Basis: BasisReport}, "reported by VideoElephant (Glomex)"},
+		{Evidence{Source: "videoelephant-white-house", Basis: BasisReport}, "reported by VideoElephant (Glomex), undated"},
 	}
 	for _, c := range cases {
 		if got := b.Attribution(c.e); got != c.want {

@@ -38,6 +38,8 @@ var spelling = map[string]string{
 type token struct {
 	raw  string // as typed, lower-cased
 	stem string // folded, used for matching
+	orig string // as typed
+	prev string // the word typed before it, lower-cased (stop words included)
 }
 
 // usNouns are words that, after a lower-case "us", show it is the country:
@@ -57,9 +59,13 @@ func analyze(s string) []token {
 	ws := words(s)
 	for i, w := range ws {
 		lw := strings.ToLower(w)
+		prev := ""
+		if i > 0 {
+			prev = strings.ToLower(ws[i-1])
+		}
 		if w == "US" || lw == "u.s" || lw == "u.s." ||
 			lw == "us" && i+1 < len(ws) && usNouns[strings.ToLower(ws[i+1])] {
-			out = append(out, token{raw: "us", stem: "usa"})
+			out = append(out, token{raw: "us", stem: "usa", orig: w, prev: prev})
 			continue
 		}
 		lw = strings.TrimSuffix(strings.TrimSuffix(lw, "'s"), "'")
@@ -67,7 +73,7 @@ func analyze(s string) []token {
 		if lw == "" || stopWords[lw] {
 			continue
 		}
-		out = append(out, token{raw: lw, stem: stem(lw)})
+		out = append(out, token{raw: lw, stem: stem(lw), orig: strings.Trim(w, ".'"), prev: prev})
 	}
 	return out
 }

@@ -413,7 +413,7 @@ func notesName(ev []Evidence, a *Actor) bool {
 			continue
 		}
 		note := " " + nameKey(e.Note) + " "
-		for _, n := range append([]string{a.ID, a.Name}, a.Aliases...) {
+		for _, n := range a.names() {
 			if k := nameKey(n); k != "" && strings.Contains(note, " "+k+" ") {
 				return true
 			}
@@ -448,7 +448,7 @@ func (v *validator) aliases() {
 			continue
 		}
 		what := "actor " + quoteID(a.ID)
-		for _, n := range append([]string{a.ID, a.Name}, a.Aliases...) {
+		for _, n := range a.names() {
 			claim(FileActors, a.meta.line, what, n)
 		}
 	}

@@ -107,8 +107,9 @@ func (a *Adapter) Run(ctx context.Context) error {
 		}
 	}()
 	if a.prompt {
-		fmt.Fprintf(a.out, "briefbot console: type a command (help, actor macron, option troops, ...) or a question; quit to leave.\n")
+		fmt.Fprintf(a.out, "briefbot console: type a command (help, actor macron, option troops, ...) or a question; more for the full card; quit to leave.\n")
 	}
+	var last *bot.Request // for "more"
 	for {
 		if a.prompt {
 			fmt.Fprint(a.out, "> ")
@@ -126,13 +127,28 @@ func (a *Adapter) Run(ctx context.Context) error {
 				}
 			}
 			text := strings.TrimSpace(line)
+			req := h.Table().Parse(text)
 			switch strings.ToLower(text) {
 			case "":
 				continue
 			case "quit", "exit":
 				return nil
+			case "more":
+				// The full card of the last answer.
+				if last == nil {
+					fmt.Fprintln(a.out, "The last answer is complete: there is no more to show.")
+					continue
+				}
+				req = *last
+				req.Full = true
 			}
-			if _, err := io.WriteString(a.out, plain.Render(h.Handle(ctx, caller(), h.Table().Parse(text)).Answer, bot.SlashCommand)+"\n"); err != nil {
+			r := h.Handle(ctx, caller(), req)
+			last = nil
+			if r.More { // only an answer with more to show is asked again
+				last = &req
+			}
+			out := plain.RenderWith(r.Answer, plain.Options{Prefix: bot.SlashCommand, More: "type more for the full card"})
+			if _, err := io.WriteString(a.out, out+"\n"); err != nil {
 				return fmt.Errorf("console: writing answer: %w", err)
 			}
 		}

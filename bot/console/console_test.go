@@ -79,3 +79,16 @@ func TestConsoleStopsOnCancel(t *testing.T) {
 		t.Fatal("console did not stop when its context was cancelled")
 	}
 }
+
+// "more" prints the full card of the last answer, once.
+func TestConsoleMore(t *testing.T) {
+	var out bytes.Buffer
+	in := strings.NewReader("actor zelensky\nmore\nmore\n")
+	if err := console.New(newBot(t), in, &out, false).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if strings.Count(got, "type more for the full card") != 1 || !strings.Contains(got, "\nWho\n") || !strings.Contains(got, "no more to show") {
+		t.Fatalf("console more:\n%s", got)
+	}
+}

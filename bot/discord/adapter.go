@@ -125,7 +125,11 @@ type request struct {
 	ChannelID string                    `json:"channel_id"`
 	Member    *member                   `json:"member"` // in guilds
 	User      *userRef                  `json:"user"`   // in DMs
-	Data      struct {
+	// Message is the message a button was pressed on.
+	Message *struct {
+		Flags discordgo.MessageFlags `json:"flags"`
+	} `json:"message"`
+	Data struct {
 		Name     string                                               `json:"name"`
 		CustomID string                                               `json:"custom_id"`
 		Options  []*discordgo.ApplicationCommandInteractionDataOption `json:"options"`
@@ -174,6 +178,11 @@ func fromInteraction(in *discordgo.Interaction) request {
 		r.Data.Name, r.Data.Options = d.Name, d.Options
 	case discordgo.InteractionMessageComponent:
 		r.Data.CustomID = in.MessageComponentData().CustomID
+		if in.Message != nil {
+			r.Message = &struct {
+				Flags discordgo.MessageFlags `json:"flags"`
+			}{in.Message.Flags}
+		}
 	}
 	return r
 }
@@ -326,6 +335,13 @@ func (a *Adapter) prepare(req request) (string, *bot.Request) {
 		}
 		br, prefix = toRequest(t, req.Data.Options), "c\x00"
 	case discordgo.InteractionMessageComponent:
+		if q, ok := strings.CutPrefix(req.Data.CustomID, MoreCustomIDPrefix); ok {
+			// The full card replaces the short answer; whether it keeps a
+			// Share button depends on the message, so it is not cached.
+			br = t.Parse(q)
+			br.Full = true
+			return "", &br
+		}
 		q, ok := strings.CutPrefix(req.Data.CustomID, ShareCustomIDPrefix)
 		if !ok {
 			return "", nil
@@ -361,6 +377,9 @@ func (a *Adapter) respond(ctx context.Context, req request, br *bot.Request) (*d
 		if br == nil {
 			return notice("That button is not one of briefbot's."), "other", false
 		}
+		if br.Full {
+			return a.more(ctx, req, *br), "more", false
+		}
 		resp, _, cacheable := a.answer(ctx, req.caller(), *br, false)
 		return resp, "share", cacheable
 	case discordgo.InteractionApplicationCommandAutocomplete:
@@ -385,13 +404,43 @@ func (a *Adapter) answer(ctx context.Context, c bot.Caller, req bot.Request, loo
 	}
 	if lookup {
 		data.Flags = discordgo.MessageFlagsEphemeral
-		if id := ShareCustomIDPrefix + shareQuery(a.h.Table(), req); len(id) <= MaxCustomID {
-			data.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-				discordgo.Button{Label: "Share", Style: discordgo.SecondaryButton, CustomID: id},
-			}}}
-		}
 	}
+	data.Components = buttons(shareQuery(a.h.Table(), req), r.More, lookup)
 	return resp, r.Command, r.Cacheable
+}
+
+// buttons are the More button (when the full card says more) and the
+// Share button (on a lookup only the asker sees), each when its query fits
+// Discord's custom_id.
+func buttons(q string, more, share bool) []discordgo.MessageComponent {
+	var row []discordgo.MessageComponent
+	if id := MoreCustomIDPrefix + q; more && len(id) <= MaxCustomID {
+		row = append(row, discordgo.Button{Label: "More", Style: discordgo.PrimaryButton, CustomID: id})
+	}
+	if id := ShareCustomIDPrefix + q; share && len(id) <= MaxCustomID {
+		row = append(row, discordgo.Button{Label: "Share", Style: discordgo.SecondaryButton, CustomID: id})
+	}
+	if len(row) == 0 {
+		return nil
+	}
+	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
+}
+
+// more replaces the message a More button was pressed on with the full
+// card (an UPDATE_MESSAGE response); a message only its asker sees keeps
+// its Share button.
+func (a *Adapter) more(ctx context.Context, req request, br bot.Request) *discordgo.InteractionResponse {
+	r := a.h.Handle(ctx, req.caller(), br)
+	ephemeral := req.Message != nil && req.Message.Flags&discordgo.MessageFlagsEphemeral != 0
+	data := &discordgo.InteractionResponseData{
+		Embeds:          []*discordgo.MessageEmbed{Render(r.Answer)},
+		AllowedMentions: noMentions(),
+		Components:      buttons(shareQuery(a.h.Table(), br), false, ephemeral && !r.Private),
+	}
+	if data.Components == nil {
+		data.Components = []discordgo.MessageComponent{} // remove the More button
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data}
 }
 
 // shareQuery is the text that asks the request again (the Share button

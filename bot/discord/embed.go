@@ -26,6 +26,10 @@ const (
 // is the query to answer again for everyone.
 const ShareCustomIDPrefix = "briefbot_share:"
 
+// MoreCustomIDPrefix starts the custom_id of the "More" button, which
+// replaces a short answer with the full card of the query that follows.
+const MoreCustomIDPrefix = "briefbot_more:"
+
 // Render renders an answer as one embed within Discord's limits: the title,
 // the intro and notes as the description, each section as a field (quotes
 // set off as quotes), the sources as links, and a footer. What does not fit
@@ -41,7 +45,14 @@ func Render(a briefings.Answer) *discordgo.MessageEmbed {
 	if a.Intro != "" {
 		desc = append(desc, a.Intro)
 	}
-	e.Description = cut(strings.Join(desc, "\n"), MaxDescription)
+	for _, c := range a.Lead {
+		text := c.Text
+		if c.Quote != nil {
+			text += "\n> " + quoted(c.Quote.Text) + "\n> — *" + c.Quote.Attribution + "*"
+		}
+		desc = append(desc, text)
+	}
+	e.Description = cut(strings.Join(desc, "\n\n"), MaxDescription)
 	budget -= len([]rune(e.Description))
 
 	footer := "Every quote is verbatim from the sources listed."
@@ -52,8 +63,12 @@ func Render(a briefings.Answer) *discordgo.MessageEmbed {
 	}
 	maxFields := MaxFields - 2
 	shortened := false
+	labels := map[string]string{}
+	for _, r := range a.Sources {
+		labels[r.ID] = r.Outlet + ", " + dateOr(r.Date)
+	}
 	for _, s := range a.Sections {
-		f := sectionField(s)
+		f := sectionField(s, labels)
 		n := len([]rune(f.Name)) + len([]rune(f.Value))
 		if len(e.Fields) >= maxFields || n > budget-reserve {
 			shortened = true
@@ -76,7 +91,14 @@ func Render(a briefings.Answer) *discordgo.MessageEmbed {
 	return e
 }
 
-func sectionField(s briefings.Section) *discordgo.MessageEmbedField {
+func dateOr(d string) string {
+	if d == "" {
+		return "undated"
+	}
+	return d
+}
+
+func sectionField(s briefings.Section, labels map[string]string) *discordgo.MessageEmbedField {
 	var b strings.Builder
 	if s.Text != "" {
 		b.WriteString(s.Text + "\n")
@@ -87,7 +109,14 @@ func sectionField(s briefings.Section) *discordgo.MessageEmbedField {
 	for _, it := range s.Items {
 		b.WriteString("• " + it.Text)
 		if len(it.Sources) > 0 {
-			b.WriteString(" *[" + strings.Join(it.Sources, ", ") + "]*")
+			ls := make([]string, len(it.Sources))
+			for i, id := range it.Sources {
+				ls[i] = id
+				if l, ok := labels[id]; ok {
+					ls[i] = l
+				}
+			}
+			b.WriteString(" *[" + strings.Join(ls, "; ") + "]*")
 		}
 		b.WriteByte('\n')
 	}
@@ -111,11 +140,7 @@ func sourcesField(refs []briefings.SourceRef) *discordgo.MessageEmbedField {
 	}
 	var lines []string
 	for _, s := range refs {
-		label := s.Outlet
-		if s.Date != "" {
-			label += ", " + s.Date
-		}
-		label += ": " + s.Title
+		label := s.Outlet + ", " + dateOr(s.Date) + ": " + s.Title
 		if s.URL != "" && strings.HasPrefix(s.URL, "https://") && !strings.ContainsAny(s.URL, " )") {
 			label = "[" + strings.NewReplacer("[", "(", "]", ")").Replace(label) + "](" + s.URL + ")"
 		}

@@ -149,7 +149,7 @@ func TestCommands(t *testing.T) {
 		{"ask", sub("ask", map[string]any{"name": "question", "type": 3, "value": "what does russia say about nato troops"}), false, "Zakharova"},
 		{"matrix", sub("matrix"), false, "rules out"},
 		{"sources", sub("sources"), false, "Slovakia"}, // the SME article has no link of its own: the stored text gives only the site
-		{"help", sub("help"), false, "/guarantees actor NAME"},
+		{"help", sub("help"), false, "actor NAME"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -179,6 +179,22 @@ func TestShareAutocompleteAndUnknown(t *testing.T) {
 	_, m, raw := send(t, signedReq(t, u, e.priv, testNow, interaction(3, map[string]any{"custom_id": ShareCustomIDPrefix + "option troops", "component_type": 2}, false)))
 	if m["type"] != float64(4) || !strings.Contains(raw, "reassuring force") || strings.Contains(raw, `"flags":64`) || strings.Contains(raw, ShareCustomIDPrefix) {
 		t.Fatalf("share: %s", raw)
+	}
+	// More replaces the short answer with the full card (UPDATE_MESSAGE);
+	// an ephemeral lookup keeps its Share button, the More button goes.
+	_, _, short := send(t, signedReq(t, u, e.priv, testNow, interaction(2, sub("actor", map[string]any{"name": "name", "type": 3, "value": "zelensky"}), false)))
+	if !strings.Contains(short, MoreCustomIDPrefix+"actor zelensky") {
+		t.Fatalf("short answer without More: %s", short)
+	}
+	press := map[string]any{"id": "1300", "application_id": "1234", "type": 3, "token": "tok", "version": 1, "channel_id": "1200",
+		"data":    map[string]any{"custom_id": MoreCustomIDPrefix + "actor zelensky", "component_type": 2},
+		"message": map[string]any{"id": "9", "flags": 64},
+		"member":  map[string]any{"user": map[string]any{"id": "1000"}, "permissions": "0"}}
+	pb, _ := json.Marshal(press)
+	_, m, raw = send(t, signedReq(t, u, e.priv, testNow, string(pb)))
+	if m["type"] != float64(7) || strings.Contains(raw, MoreCustomIDPrefix) || !strings.Contains(raw, ShareCustomIDPrefix) ||
+		!strings.Contains(raw, `"name":"Who"`) || len(raw) <= len(short) {
+		t.Fatalf("more: %s", raw)
 	}
 	// Autocomplete: at most 25 choices, best first.
 	for typed, first := range map[string]string{"mac": "macron", "": "zelensky", "kreml": "russia"} {

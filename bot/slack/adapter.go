@@ -222,6 +222,9 @@ func (a *Adapter) commandResponse(ctx context.Context, text string, caller func(
 	if a.cfg.ResponseType == Ephemeral && !r.Private {
 		opt.ShareQuery = text
 	}
+	if r.More {
+		opt.MoreQuery = text
+	}
 	msg := Render(r.Answer, opt)
 	body, err := json.Marshal(struct {
 		ResponseType string       `json:"response_type"`
@@ -269,7 +272,11 @@ func (a *Adapter) share(ctx context.Context, cb slack.InteractionCallback) error
 	if r.Private {
 		return errors.New("share: per-channel answers are not shared")
 	}
-	msg := Render(r.Answer, RenderOptions{Footer: "Shared from " + bot.SlashCommand + " " + query})
+	opt := RenderOptions{Footer: "Shared from " + bot.SlashCommand + " " + query}
+	if r.More {
+		opt.MoreQuery = query
+	}
+	msg := Render(r.Answer, opt)
 	err := a.withRetry(ctx, "response_url", func() error {
 		return slack.PostWebhookCustomHTTPContext(ctx, cb.ResponseURL, a.cfg.HTTPClient, &slack.WebhookMessage{
 			ResponseType:   InChannel,
@@ -284,6 +291,54 @@ func (a *Adapter) share(ctx context.Context, cb slack.InteractionCallback) error
 	return nil
 }
 
+// more replaces a short answer with its full card, through the
+// interaction's response_url; the Share button stays where it was.
+func (a *Adapter) more(ctx context.Context, cb slack.InteractionCallback) error {
+	var query string
+	for _, act := range cb.ActionCallback.BlockActions {
+		if act.ActionID == MoreActionID {
+			query = act.Value
+		}
+	}
+	if cb.ResponseURL == "" {
+		return errors.New("more: interaction has no response_url")
+	}
+	req := a.h.Table().Parse(query)
+	req.Full = true
+	r := a.h.Handle(ctx, caller(cb.Channel.ID, cb.User.ID), req)
+	opt := RenderOptions{}
+	if a.cfg.ResponseType == Ephemeral && !r.Private && hasAction(cb, ShareActionID) {
+		opt.ShareQuery = query
+	}
+	msg := Render(r.Answer, opt)
+	err := a.withRetry(ctx, "response_url", func() error {
+		return slack.PostWebhookCustomHTTPContext(ctx, cb.ResponseURL, a.cfg.HTTPClient, &slack.WebhookMessage{
+			ReplaceOriginal: true,
+			Text:            msg.Text,
+			Blocks:          &slack.Blocks{BlockSet: msg.Blocks},
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("more: posting to response_url: %w", err)
+	}
+	return nil
+}
+
+// hasAction reports whether the message the interaction came from had a
+// button with the action id.
+func hasAction(cb slack.InteractionCallback, id string) bool {
+	for _, b := range cb.Message.Blocks.BlockSet {
+		if ab, ok := b.(*slack.ActionBlock); ok && ab.Elements != nil {
+			for _, e := range ab.Elements.ElementSet {
+				if btn, ok := e.(*slack.ButtonBlockElement); ok && btn.ActionID == id {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // leadingMentions matches the mentions that open an app_mention's text.
 var leadingMentions = regexp.MustCompile(`^(\s*<@[A-Z0-9]+(\|[^>]*)?>)+`)
 
@@ -296,7 +351,11 @@ func (a *Adapter) mention(ctx context.Context, ev *slackevents.AppMentionEvent) 
 	start := time.Now()
 	r := a.h.Handle(ctx, caller(ev.Channel, ev.User), a.h.Table().Parse(text))
 	a.cfg.Observer.Command(string(Name), r.Command, time.Since(start))
-	msg := Render(r.Answer, RenderOptions{})
+	opt := RenderOptions{}
+	if r.More {
+		opt.MoreQuery = text
+	}
+	msg := Render(r.Answer, opt)
 	thread := ev.ThreadTimeStamp
 	if thread == "" {
 		thread = ev.TimeStamp

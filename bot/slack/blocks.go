@@ -30,6 +30,10 @@ const (
 // ShareActionID identifies the "Share in channel" button.
 const ShareActionID = "briefbot_share"
 
+// MoreActionID identifies the "More" button, which replaces a short answer
+// with the full card.
+const MoreActionID = "briefbot_more"
+
 // Message is a rendered answer: blocks plus the plain fallback text Slack
 // shows in notifications.
 type Message struct {
@@ -44,6 +48,9 @@ type RenderOptions struct {
 	ShareQuery string
 	// Footer is an extra context line ("Shared by …").
 	Footer string
+	// MoreQuery, when set, adds a "More" button that replaces the short
+	// answer with the full card of this query.
+	MoreQuery string
 }
 
 // Render renders an answer as Block Kit within Slack's limits: a header,
@@ -72,8 +79,18 @@ func Render(a briefings.Answer, opt RenderOptions) Message {
 		r.section(escape(a.Intro))
 	}
 	shortened := false
+	for _, c := range a.Lead {
+		if !r.section(claimText(c)) {
+			shortened = true
+			break
+		}
+	}
+	labels := sourceLabels(a.Sources)
 	for _, s := range a.Sections {
-		if !r.section(sectionText(s)) {
+		if shortened {
+			break
+		}
+		if !r.section(sectionText(s, labels)) {
 			shortened = true
 			break
 		}
@@ -137,11 +154,11 @@ func (r *renderer) tailBlocks(a briefings.Answer, opt RenderOptions) []sized {
 	if len(a.Sources) > 0 {
 		var parts []string
 		for _, s := range a.Sources {
-			label := s.Outlet
-			if s.Date != "" {
-				label += ", " + s.Date
+			date := s.Date
+			if date == "" {
+				date = "undated"
 			}
-			label = escape(label + ": " + s.Title)
+			label := escape(s.Outlet + ", " + date + ": " + s.Title)
 			if s.URL != "" && safeURL(s.URL) {
 				label = "<" + s.URL + "|" + strings.ReplaceAll(label, "|", "¦") + ">"
 			}
@@ -154,16 +171,47 @@ func (r *renderer) tailBlocks(a briefings.Answer, opt RenderOptions) []sized {
 		text := cut(escape(opt.Footer), MaxContextText)
 		out = append(out, sized{slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, false)), len(text)})
 	}
+	var buttons []slack.BlockElement
+	if opt.MoreQuery != "" && len(opt.MoreQuery) <= MaxButtonValue {
+		buttons = append(buttons, slack.NewButtonBlockElement(MoreActionID, opt.MoreQuery,
+			slack.NewTextBlockObject(slack.PlainTextType, "More", false, false)))
+	}
 	if opt.ShareQuery != "" && len(opt.ShareQuery) <= MaxButtonValue {
-		btn := slack.NewButtonBlockElement(ShareActionID, opt.ShareQuery,
-			slack.NewTextBlockObject(slack.PlainTextType, "Share in channel", false, false))
-		out = append(out, sized{slack.NewActionBlock("briefbot_actions", btn), len("Share in channel")})
+		buttons = append(buttons, slack.NewButtonBlockElement(ShareActionID, opt.ShareQuery,
+			slack.NewTextBlockObject(slack.PlainTextType, "Share in channel", false, false)))
+	}
+	if len(buttons) > 0 {
+		out = append(out, sized{slack.NewActionBlock("briefbot_actions", buttons...), len("Share in channel More")})
 	}
 	return out
 }
 
+// claimText renders one claim of the lead: our sentence, then its quote
+// and attribution (which carries the source's date).
+func claimText(c briefings.Claim) string {
+	text := escape(c.Text)
+	if c.Quote != nil {
+		text += "\n> " + escape(quoted(c.Quote.Text)) + "\n> — _" + escape(c.Quote.Attribution) + "_"
+	}
+	return text
+}
+
+// sourceLabels names each cited source with its date ("SME,
+// 2025-08-20"), so every item shows how fresh it is.
+func sourceLabels(refs []briefings.SourceRef) map[string]string {
+	m := make(map[string]string, len(refs))
+	for _, r := range refs {
+		d := r.Date
+		if d == "" {
+			d = "undated"
+		}
+		m[r.ID] = r.Outlet + ", " + d
+	}
+	return m
+}
+
 // sectionText renders one section of an answer as mrkdwn.
-func sectionText(s briefings.Section) string {
+func sectionText(s briefings.Section, labels map[string]string) string {
 	var b strings.Builder
 	if s.Heading != "" {
 		b.WriteString("*" + escape(s.Heading) + "*\n")
@@ -177,7 +225,14 @@ func sectionText(s briefings.Section) string {
 	for _, it := range s.Items {
 		b.WriteString("• " + escape(it.Text))
 		if len(it.Sources) > 0 {
-			b.WriteString(" _[" + escape(strings.Join(it.Sources, ", ")) + "]_")
+			ls := make([]string, len(it.Sources))
+			for i, id := range it.Sources {
+				ls[i] = id
+				if l, ok := labels[id]; ok {
+					ls[i] = l
+				}
+			}
+			b.WriteString(" _[" + escape(strings.Join(ls, "; ")) + "]_")
 		}
 		b.WriteByte('\n')
 	}

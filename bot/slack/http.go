@@ -86,14 +86,27 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, body 
 	}
 	// Ack at once; the shared answer goes out through response_url.
 	w.WriteHeader(http.StatusOK)
-	if cb.Type == slack.InteractionTypeBlockActions && isShare(cb) {
+	a.dispatchAction(cb)
+}
+
+// dispatchAction carries out a button press after the ack: Share posts the
+// answer for everyone, More replaces a short answer with the full card.
+func (a *Adapter) dispatchAction(cb slack.InteractionCallback) {
+	if cb.Type != slack.InteractionTypeBlockActions {
+		return
+	}
+	switch {
+	case pressed(cb, ShareActionID):
 		a.background("sharing answer", func(ctx context.Context) error { return a.share(ctx, cb) })
+	case pressed(cb, MoreActionID):
+		a.background("showing the full card", func(ctx context.Context) error { return a.more(ctx, cb) })
 	}
 }
 
-func isShare(cb slack.InteractionCallback) bool {
+// pressed reports whether the interaction is a press of the button.
+func pressed(cb slack.InteractionCallback, id string) bool {
 	for _, act := range cb.ActionCallback.BlockActions {
-		if act.ActionID == ShareActionID {
+		if act.ActionID == id {
 			return true
 		}
 	}

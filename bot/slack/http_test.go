@@ -175,12 +175,61 @@ func TestInChannelResponses(t *testing.T) {
 }
 
 func interactionBody(responseURL, value string) string {
+	return actionBody(responseURL, ShareActionID, value, nil)
+}
+
+// actionBody is a block_actions interaction pressing the button with the
+// action id, on a message with the given blocks.
+func actionBody(responseURL, actionID, value string, blocks []any) string {
 	payload, _ := json.Marshal(map[string]any{
 		"type": "block_actions", "user": map[string]any{"id": "U2147483697"}, "team": map[string]any{"id": "T0001"},
 		"channel": map[string]any{"id": "C2147483705"}, "response_url": responseURL, "trigger_id": "1.2.3",
-		"actions": []any{map[string]any{"action_id": ShareActionID, "block_id": "briefbot_actions", "type": "button", "value": value, "action_ts": "1.2"}},
+		"message": map[string]any{"type": "message", "blocks": blocks},
+		"actions": []any{map[string]any{"action_id": actionID, "block_id": "briefbot_actions", "type": "button", "value": value, "action_ts": "1.2"}},
 	})
 	return url.Values{"payload": {string(payload)}}.Encode()
+}
+
+// A short answer has a More button; pressing it replaces the answer with
+// the full card through response_url, keeping the Share button.
+func TestMoreShowsTheFullCard(t *testing.T) {
+	e := newTestEnv(t)
+	_, body := do(t, signed(t, e.srv.URL+"/slack/commands", testSecret, testNow, "application/x-www-form-urlencoded", commandBody("actor zelensky")))
+	var short struct {
+		Blocks []json.RawMessage `json:"blocks"`
+	}
+	json.Unmarshal([]byte(body), &short)
+	if !strings.Contains(body, MoreActionID) || !strings.Contains(body, `"value":"actor zelensky"`) {
+		t.Fatalf("short answer without More: %s", body)
+	}
+	var blocks []any
+	for _, b := range short.Blocks {
+		var v any
+		json.Unmarshal(b, &v)
+		blocks = append(blocks, v)
+	}
+	code, _ := do(t, signed(t, e.srv.URL+"/slack/interactions", testSecret, testNow, "application/x-www-form-urlencoded",
+		actionBody(e.fake.srv.URL+"/response/more", MoreActionID, "actor zelensky", blocks)))
+	if code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	e.a.Wait()
+	_, hooks := e.fake.snapshot()
+	if len(hooks) != 1 {
+		t.Fatalf("%d response_url posts; logs:\n%s", len(hooks), e.logs)
+	}
+	var m slack.WebhookMessage
+	json.Unmarshal(hooks[0], &m)
+	raw := string(hooks[0])
+	if !m.ReplaceOriginal || m.DeleteOriginal || strings.Contains(raw, MoreActionID) || !strings.Contains(raw, ShareActionID) ||
+		len(raw) <= len(body) || !strings.Contains(raw, "*Who*") {
+		t.Fatalf("unexpected full card (%d bytes, short %d): %s", len(raw), len(body), raw)
+	}
+	// A per-channel answer has neither More nor Share.
+	_, body = do(t, signed(t, e.srv.URL+"/slack/commands", testSecret, testNow, "application/x-www-form-urlencoded", commandBody("subscriptions")))
+	if strings.Contains(body, MoreActionID) || strings.Contains(body, ShareActionID) {
+		t.Fatalf("per-channel answer with buttons: %s", body)
+	}
 }
 
 func TestShareInChannel(t *testing.T) {

@@ -73,8 +73,8 @@ func (a *Adapter) handleSocketEvent(ctx context.Context, client *socketmode.Clie
 				a.log.Error("acking interaction", "err", err)
 			}
 		}
-		if ok && cb.Type == slack.InteractionTypeBlockActions && isShare(cb) {
-			a.background("sharing answer", func(ctx context.Context) error { return a.share(ctx, cb) })
+		if ok {
+			a.dispatchAction(cb)
 		}
 	case socketmode.EventTypeEventsAPI:
 		ev, ok := evt.Data.(slackevents.EventsAPIEvent)

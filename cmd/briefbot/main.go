@@ -54,8 +54,8 @@ type env struct {
 
 const usage = `Usage:
   briefbot [--briefing DIR] [serve]                  run the bot (the console when no chat platform is configured)
-  briefbot [--briefing DIR] ask [--format text|json] TEXT...
-                                                     answer one command or question and exit
+  briefbot [--briefing DIR] ask [--format text|json] [--full] TEXT...
+                                                     answer one command or question and exit (--full: the full card)
   briefbot [--briefing DIR] check                    validate the briefing; exit 1 on any problem
   briefbot slack-manifest [--url https://HOST]       print the Slack app manifest (Socket Mode, or HTTP mode at HOST)
   briefbot [--config FILE] config                    print the effective configuration, secrets redacted
@@ -151,9 +151,10 @@ func subFlags(name string, cfg *config.Config, args []string, e env, define func
 }
 
 func ask(ctx context.Context, cfg config.Config, args []string, e env) int {
-	format := "text"
+	format, full := "text", false
 	rest, code, ok := subFlags("ask", &cfg, args, e, func(fs *flag.FlagSet) {
 		fs.StringVar(&format, "format", format, "output format: text or json")
+		fs.BoolVar(&full, "full", false, "print the full card instead of the short answer chat posts first")
 	})
 	if !ok {
 		return code
@@ -167,7 +168,11 @@ func ask(ctx context.Context, cfg config.Config, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "briefbot: %v\n", err)
 		return 1
 	}
-	answer := bot.New(b).Answer(ctx, strings.Join(rest, " "))
+	bt := bot.New(b)
+	req := bt.Table().Parse(strings.Join(rest, " "))
+	req.Full = full
+	r := bt.Handle(ctx, bot.Caller{}, req)
+	answer := r.Answer
 	if format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -177,7 +182,8 @@ func ask(ctx context.Context, cfg config.Config, args []string, e env) int {
 		}
 		return 0
 	}
-	if _, err := io.WriteString(e.stdout, plain.Render(answer, bot.SlashCommand)); err != nil {
+	if _, err := io.WriteString(e.stdout, plain.RenderWith(answer, plain.Options{Prefix: bot.SlashCommand,
+		More: "briefbot ask --full " + strings.Join(rest, " ") + " prints the full card"})); err != nil {
 		fmt.Fprintf(e.stderr, "briefbot ask: writing answer: %v\n", err)
 		return 1
 	}

@@ -77,8 +77,15 @@ func TestAskJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &a); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, r.stdout)
 	}
-	if a.Kind != "pair" || len(a.Sections) == 0 || len(a.Sections[0].Quotes) == 0 || len(a.Sources) == 0 {
+	// The short answer leads with the stance and its quote; --full adds
+	// the card.
+	if a.Kind != "pair" || len(a.Lead) == 0 || a.Lead[0].Quote == nil || a.Lead[0].Date == "" || len(a.Sources) == 0 || !a.More {
 		t.Fatalf("unexpected answer: %+v", a)
+	}
+	r = runWith(t, "", nil, "ask", "--format", "json", "--full", "what does trump think about troops")
+	var full briefings.Answer
+	if err := json.Unmarshal([]byte(r.stdout), &full); err != nil || len(full.Sections) == 0 || full.More {
+		t.Fatalf("--full: %v %+v", err, full)
 	}
 	if r := runWith(t, "", nil, "ask", "--format", "xml", "trump"); r.code != 2 || !strings.Contains(r.stderr, "use text or json") {
 		t.Fatalf("bad format: code %d, %s", r.code, r.stderr)
