@@ -279,6 +279,9 @@ func (b *Briefing) answerReading(question string, r reading) Answer {
 			return b.notFound(question, 0)
 		}
 		return c.answer()
+	case r.kind == askCompare && len(actors) > 1 && len(options) > 0:
+		// "trump vs macron on troops": each one's position on it.
+		return b.pairs(actors, options, r)
 	case r.kind == askCompare && len(actors) > 1:
 		return b.compare(actors)
 	case r.kind == askCompare && len(options) > 1:
@@ -298,6 +301,13 @@ func (b *Briefing) answerReading(question string, r reading) Answer {
 	case r.kind == askHowMany:
 		c := b.compose("count", "How many: "+clip(question))
 		found := false
+		if len(options) > 0 {
+			// A number the sources give about the option comes first.
+			if e := b.numberEvidence(b.optionByID[options[0].id]); e != nil {
+				c.claimQuote("The number the sources give:", *e)
+				found = true
+			}
+		}
 		if len(options) > 0 && r.side != sideAll {
 			o := b.optionByID[options[0].id]
 			var names []string
@@ -312,7 +322,7 @@ func (b *Briefing) answerReading(question string, r reading) Answer {
 				strings.ToLower(sideLabel(r.side)), o.Name, namesList(names)), ev, "")
 			found = true
 		}
-		if b.searchLead(c, r.toks, hasNumber, 1) {
+		if !found && b.searchLead(c, r.toks, hasNumber, 1) {
 			found = true
 		}
 		if !found {
@@ -384,14 +394,26 @@ func (b *Briefing) answerReading(question string, r reading) Answer {
 	case len(actors) == 1:
 		return b.actorFocus(b.actorByID[actors[0].id], rest)
 	case len(actors) > 1 && !b.joined(r):
-		// "where does Macron stand on Putin": the first actor on the other.
-		return b.saidAboutAnswer(r, rest)
+		// "where does Macron stand on Putin": the first actor on the
+		// other, from what the briefing says of the first.
+		a := b.actorByID[actors[0].id]
+		c := b.compose("actor", a.Name+" on "+b.actorByID[actors[1].id].Name)
+		if !b.searchAbout(c, r.toks, a.ID, nil, 1) {
+			return b.saidAboutAnswer(r, rest)
+		}
+		c.a.Brief = append(c.a.Brief, b.actorBrief(a)...)
+		b.actorCard(c, a)
+		return c.answer()
 	case len(actors) > 1:
 		return b.compare(actors)
 	case len(options) > 0:
 		o := b.optionByID[options[0].id]
 		c := b.compose("option", o.Name)
 		b.optionLead(c, o)
+		if r.kind == askWhatIs && len(o.OpenQuestions) > 0 {
+			// "what exactly is it": what is not known yet, too.
+			c.a.Brief = append(c.a.Brief, Section{Text: "Open question: " + o.OpenQuestions[0].Text})
+		}
 		b.optionCard(c, o)
 		for _, x := range options[1:] {
 			c.next("option " + x.id)

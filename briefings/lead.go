@@ -939,3 +939,21 @@ func (b *Briefing) pointOf(text string, toks []token) string {
 	}
 	return best
 }
+
+// numberEvidence is the first piece of evidence on an option (its
+// positions', then its own) that gives a number.
+func (b *Briefing) numberEvidence(o *Option) *Evidence {
+	for _, p := range b.PositionsOn(o.ID) {
+		for i := range p.Evid {
+			if hasNumber(p.Evid[i].Quote) {
+				return &p.Evid[i]
+			}
+		}
+	}
+	for i := range o.Evid {
+		if hasNumber(o.Evid[i].Quote) {
+			return &o.Evid[i]
+		}
+	}
+	return nil
+}
