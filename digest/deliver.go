@@ -150,7 +150,7 @@ func (d *Deliverer) Deliver(ctx context.Context, sub Subscription, slot time.Tim
 		}
 		// Claimed earlier, outcome unknown (a crash or a timeout): look
 		// before sending again.
-		if id, err := sender.Find(ctx, sub, slot); err == nil && id != "" {
+		if id := d.find(ctx, sender, sub, slot, log); id != "" {
 			existing.Status, existing.MessageID, existing.UpdatedAt = Sent, id, d.Clock.Now()
 			existing.Seen = d.Briefing().ItemKeys()
 			log.Info("digest found already posted", "message", id)
@@ -178,7 +178,7 @@ func (d *Deliverer) Deliver(ctx context.Context, sub Subscription, slot time.Tim
 	unknown := false // whether an earlier try may have posted
 	for row.Attempts < max(d.Limits.Attempts, 1) {
 		if unknown {
-			if id, err := sender.Find(ctx, sub, slot); err == nil && id != "" {
+			if id := d.find(ctx, sender, sub, slot, log); id != "" {
 				return d.record(ctx, sub.Platform, row, Sent, id, "", br.ItemKeys(), log)
 			}
 		}
@@ -362,11 +362,24 @@ func (d *Deliverer) Recover(ctx context.Context) error {
 func (d *Deliverer) settle(ctx context.Context, sub Subscription, row Delivery) error {
 	row.Status, row.UpdatedAt = Skipped, d.Clock.Now()
 	if s, ok := d.Senders[sub.Platform]; ok {
-		if id, err := s.Find(ctx, sub, row.Slot); err == nil && id != "" {
+		if id := d.find(ctx, s, sub, row.Slot, d.log().With("subscription", sub.ID)); id != "" {
 			row.Status, row.MessageID = Sent, id
 		}
 	}
 	return d.Store.Record(ctx, row)
+}
+
+// find looks on the platform for a digest already posted for the slot. A
+// failed lookup is logged and counted (it means the duplicate check could
+// not run), and reads as "not found".
+func (d *Deliverer) find(ctx context.Context, s Sender, sub Subscription, slot time.Time, log *slog.Logger) string {
+	id, err := s.Find(ctx, sub, slot)
+	if err != nil {
+		log.Warn("digest: looking for an already posted digest failed", "err", err)
+		d.observe(func(o Observer) { o.APIError(string(sub.Platform), "find digest") })
+		return ""
+	}
+	return id
 }
 
 func (d *Deliverer) skip(ctx context.Context, sub Subscription, slot time.Time) error {

@@ -22,13 +22,14 @@ import (
 // works as it does with Slack metadata or a Discord nonce), and fails as
 // scripted per channel.
 type fakeSender struct {
-	mu     sync.Mutex
-	posts  map[string]string      // channel|slot → message id
-	sends  map[string][]time.Time // channel → send times
-	script map[string][]error     // channel → errors for the next sends
-	lost   map[string]int         // channel → sends that post but report a timeout
-	n      int
-	dups   int // attempts to post a slot twice: must stay 0
+	mu      sync.Mutex
+	posts   map[string]string      // channel|slot → message id
+	sends   map[string][]time.Time // channel → send times
+	script  map[string][]error     // channel → errors for the next sends
+	lost    map[string]int         // channel → sends that post but report a timeout
+	findErr error                  // what Find returns, when set
+	n       int
+	dups    int // attempts to post a slot twice: must stay 0
 }
 
 func newFakeSender() *fakeSender {
@@ -68,7 +69,52 @@ func (f *fakeSender) Send(ctx context.Context, sub digest.Subscription, slot tim
 func (f *fakeSender) Find(ctx context.Context, sub digest.Subscription, slot time.Time) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.findErr != nil {
+		return "", f.findErr
+	}
 	return f.posts[key(sub, slot)], nil
+}
+
+// countingObserver counts API errors by platform and operation.
+type countingObserver struct {
+	mu   sync.Mutex
+	errs map[string]int
+}
+
+func (o *countingObserver) APIError(p, op string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.errs == nil {
+		o.errs = map[string]int{}
+	}
+	o.errs[p+"/"+op]++
+}
+func (o *countingObserver) RateLimited(string)    {}
+func (o *countingObserver) Digest(string, string) {}
+
+// A failed lookup for an already posted digest is logged and counted,
+// not ignored: it means the duplicate check could not run.
+func TestFailedLookupIsCounted(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		e := newEnv(t, ":memory:")
+		obs := &countingObserver{}
+		e.d.Observer = obs
+		now := time.Now()
+		sub := e.subscribe(t, slackP, "C1", "* * * * *", now)
+		slot := now.Truncate(time.Minute)
+		// A claim from a crashed run: the outcome is unknown.
+		if ok, _, err := e.store.Claim(ctx, sub.ID, slot, now); !ok || err != nil {
+			t.Fatal(ok, err)
+		}
+		e.slack.findErr = errors.New("history: internal_error")
+		if err := e.d.Deliver(ctx, sub, slot); err != nil {
+			t.Fatal(err)
+		}
+		if obs.errs["slack/find digest"] != 1 {
+			t.Fatalf("lookup failures counted: %v", obs.errs)
+		}
+	})
 }
 
 func (f *fakeSender) count() int {

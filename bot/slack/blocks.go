@@ -4,6 +4,7 @@
 package slack
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -60,7 +61,10 @@ type RenderOptions struct {
 // text is escaped, so nothing in it can mention or ping anyone.
 func Render(a briefings.Answer, opt RenderOptions) Message {
 	r := renderer{budget: MaxMessageText}
-	title := cut(a.Title, MaxHeaderText)
+	title := cut(strings.TrimSpace(a.Title), MaxHeaderText)
+	if title == "" {
+		title = "briefbot" // Block Kit refuses an empty header
+	}
 	r.add(slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, title, false, false)), len(title))
 
 	// Reserve room for what always comes last.
@@ -69,8 +73,8 @@ func Render(a briefings.Answer, opt RenderOptions) Message {
 	for _, t := range tail {
 		tailLen += t.n
 	}
-	r.budget -= tailLen
-	r.maxBlocks = MaxBlocks - len(tail)
+	r.budget -= tailLen + 200 // and the notice that the answer was cut
+	r.maxBlocks = MaxBlocks - len(tail) - 1
 
 	if len(a.Notes) > 0 {
 		r.context(strings.Join(escapeAll(a.Notes), " "))
@@ -95,8 +99,8 @@ func Render(a briefings.Answer, opt RenderOptions) Message {
 			break
 		}
 	}
-	r.budget += tailLen
-	r.maxBlocks = MaxBlocks
+	r.budget += tailLen + 200
+	r.maxBlocks = MaxBlocks - len(tail)
 	if shortened {
 		more := "The full answer is longer than a Slack message allows."
 		if len(a.Next) > 0 {
@@ -152,19 +156,31 @@ func (r *renderer) context(text string) {
 func (r *renderer) tailBlocks(a briefings.Answer, opt RenderOptions) []sized {
 	var out []sized
 	if len(a.Sources) > 0 {
-		var parts []string
-		for _, s := range a.Sources {
+		// Whole sources only: a cut never falls inside a <url|text> link;
+		// what does not fit is counted.
+		text := "*Sources:* "
+		for i, s := range a.Sources {
 			date := s.Date
 			if date == "" {
 				date = "undated"
 			}
-			label := escape(s.Outlet + ", " + date + ": " + s.Title)
-			if s.URL != "" && safeURL(s.URL) {
+			label := escape(s.Outlet + ", " + date + ": " + cut(s.Title, 300))
+			if s.URL != "" && safeURL(s.URL) && len(s.URL) < 1000 {
 				label = "<" + s.URL + "|" + strings.ReplaceAll(label, "|", "¦") + ">"
 			}
-			parts = append(parts, label)
+			if i > 0 {
+				label = " · " + label
+			}
+			room := len(label)
+			if i < len(a.Sources)-1 {
+				room += len(" · +99999 more") // what a later cut would add
+			}
+			if len(text)+room > MaxContextText {
+				text += fmt.Sprintf(" · +%d more", len(a.Sources)-i)
+				break
+			}
+			text += label
 		}
-		text := cut("*Sources:* "+strings.Join(parts, " · "), MaxContextText)
 		out = append(out, sized{slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, false)), len(text)})
 	}
 	if opt.Footer != "" {

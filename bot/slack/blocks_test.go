@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -139,5 +140,46 @@ func TestRenderEscapesEverything(t *testing.T) {
 	raw, _ = json.Marshal(m)
 	if strings.Contains(string(raw), "<!channel>") || strings.Contains(string(raw), "<@U024BE7LH>") {
 		t.Errorf("a mention survived: %s", raw)
+	}
+}
+
+// Limits hold however long an answer grows: at most 50 blocks with the
+// tail and the notice included, a sources line cut only between whole
+// sources (never inside a link) with "+N more", and never an empty header.
+func TestRenderLimitsForLongAnswers(t *testing.T) {
+	long := briefings.Answer{Title: "", Next: []string{"actor trump"}}
+	for i := range 80 {
+		long.Sections = append(long.Sections, briefings.Section{Heading: fmt.Sprintf("Section %d", i), Text: "text"})
+	}
+	for i := range 120 {
+		long.Sources = append(long.Sources, briefings.SourceRef{ID: fmt.Sprint(i), Outlet: "Outlet", Title: strings.Repeat("long title ", 4),
+			Date: "2025-08-20", URL: fmt.Sprintf("https://example.org/articles/%d?x=1", i)})
+	}
+	msg := Render(long, RenderOptions{ShareQuery: "matrix", MoreQuery: "matrix"})
+	if len(msg.Blocks) > MaxBlocks {
+		t.Fatalf("%d blocks", len(msg.Blocks))
+	}
+	raw, _ := json.Marshal(msg.Blocks)
+	var blocks []map[string]any
+	json.Unmarshal(raw, &blocks)
+	if h := blocks[0]["text"].(map[string]any)["text"]; h == "" {
+		t.Fatal("empty header")
+	}
+	var sources string
+	for _, b := range blocks {
+		if b["type"] != "context" {
+			continue
+		}
+		for _, el := range b["elements"].([]any) {
+			if text := el.(map[string]any)["text"].(string); strings.HasPrefix(text, "*Sources:*") {
+				sources = text
+			}
+		}
+	}
+	if len(sources) > MaxContextText || !strings.Contains(sources, " more") || strings.Count(sources, "<") != strings.Count(sources, ">") {
+		t.Fatalf("sources line (%d bytes): %s", len(sources), sources)
+	}
+	if !strings.Contains(string(raw), "longer than a Slack message allows") {
+		t.Fatal("no notice that the answer was cut")
 	}
 }

@@ -41,6 +41,9 @@ func (a *Adapter) Send(ctx context.Context, sub digest.Subscription, slot time.T
 	if slackError(err) == "not_in_channel" {
 		if _, _, _, jerr := a.api.JoinConversationContext(ctx, sub.Channel); jerr == nil {
 			ts, err = post()
+		} else {
+			a.log.Warn("joining the channel for a digest failed", "channel", sub.Channel, "err", slackError(jerr))
+			a.cfg.Observer.APIError(string(Name), "conversations.join")
 		}
 	}
 	return ts, classify(err)

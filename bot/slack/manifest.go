@@ -3,6 +3,7 @@ package slack
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -25,6 +26,41 @@ func UsageHint(t *bot.Table) string {
 		}
 	}
 	return "[" + strings.Join(parts, " | ") + "]"
+}
+
+// webMethod is a Web API method the adapter calls, with the bot scopes it
+// needs.
+type webMethod struct {
+	Method string
+	Scopes []string
+}
+
+// WebAPIMethods lists every Web API method the adapter calls (a test
+// checks the list against the calls in the code) and the bot scopes each
+// needs, per Slack's method documentation.
+func WebAPIMethods() []webMethod {
+	return []webMethod{
+		{"chat.postMessage", []string{"chat:write"}},                              // app mention replies, digests
+		{"conversations.join", []string{"channels:join"}},                         // a digest to a public channel the bot is not in
+		{"conversations.history", []string{"channels:history", "groups:history"}}, // finding a digest whose send had an unknown outcome
+	}
+}
+
+// BotScopes are the bot token scopes the manifest asks for: those of the
+// Web API methods called, the slash command, and the app_mention event.
+func BotScopes() []string {
+	set := map[string]bool{"commands": true, "app_mentions:read": true}
+	for _, m := range WebAPIMethods() {
+		for _, sc := range m.Scopes {
+			set[sc] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for sc := range set {
+		out = append(out, sc)
+	}
+	slices.Sort(out)
+	return out
 }
 
 type manifest struct {
@@ -86,9 +122,7 @@ func Manifest(base string, t *bot.Table) ([]byte, error) {
 	m.Features.BotUser.DisplayName = "briefbot"
 	m.Features.BotUser.AlwaysOnline = true
 	cmd := slashCommand{Command: bot.SlashCommand, Description: "Who backs which security guarantee for Ukraine, with quotes", UsageHint: UsageHint(t)}
-	// The scopes the features need: the slash command, reading app
-	// mentions, and replying to them in their thread.
-	m.OAuthConfig.Scopes.Bot = []string{"app_mentions:read", "chat:write", "commands"}
+	m.OAuthConfig.Scopes.Bot = BotScopes()
 	m.Settings.EventSubscriptions.BotEvents = []string{"app_mention"}
 	m.Settings.Interactivity.IsEnabled = true
 	if base == "" {

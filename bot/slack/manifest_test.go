@@ -2,6 +2,9 @@ package slack
 
 import (
 	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,5 +66,52 @@ func TestManifestFitsSlack(t *testing.T) {
 		if _, err := Manifest(bad, newBot(t).Table()); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+// The manifest asks for a scope for every Web API method the code calls,
+// and nothing more: the calls are read from the adapter's own source.
+func TestScopesCoverTheMethodsCalled(t *testing.T) {
+	// slack-go's client methods and the Web API methods they call.
+	apiOf := map[string]string{
+		"PostMessageContext":            "chat.postMessage",
+		"JoinConversationContext":       "conversations.join",
+		"GetConversationHistoryContext": "conversations.history",
+	}
+	call := regexp.MustCompile(`a\.api\.(\w+)\(`)
+	files, _ := filepath.Glob("*.go")
+	used := map[string]bool{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range call.FindAllSubmatch(src, -1) {
+			method, ok := apiOf[string(m[1])]
+			if !ok {
+				t.Errorf("%s calls %s: add the Web API method it calls to this test and to WebAPIMethods", f, m[1])
+				continue
+			}
+			used[method] = true
+		}
+	}
+	declared := map[string]bool{}
+	for _, m := range WebAPIMethods() {
+		declared[m.Method] = true
+		if !used[m.Method] {
+			t.Errorf("WebAPIMethods lists %s, which the code never calls", m.Method)
+		}
+	}
+	for m := range used {
+		if !declared[m] {
+			t.Errorf("the code calls %s, which WebAPIMethods does not list", m)
+		}
+	}
+	want := []string{"app_mentions:read", "channels:history", "channels:join", "chat:write", "commands", "groups:history"}
+	if got := BotScopes(); !slices.Equal(got, want) {
+		t.Errorf("scopes %v, want %v", got, want)
 	}
 }
