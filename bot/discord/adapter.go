@@ -49,6 +49,7 @@ type Adapter struct {
 	verifier *Verifier
 	log      *slog.Logger
 	cache    *bot.ResponseCache
+	ids      *queryIDs // short ids for queries too long for a custom_id
 
 	restOnce sync.Once // the REST session for digests, made on first use
 	rest     *discordgo.Session
@@ -126,9 +127,7 @@ type request struct {
 	Member    *member                   `json:"member"` // in guilds
 	User      *userRef                  `json:"user"`   // in DMs
 	// Message is the message a button was pressed on.
-	Message *struct {
-		Flags discordgo.MessageFlags `json:"flags"`
-	} `json:"message"`
+	Message *pressedOn `json:"message"`
 	Data struct {
 		Name     string                                               `json:"name"`
 		CustomID string                                               `json:"custom_id"`
@@ -148,6 +147,26 @@ func (r request) caller() bot.Caller {
 		c.User, c.CanManage = r.User.ID, true
 	}
 	return c
+}
+
+// pressedOn is what briefbot reads of the message a button was pressed
+// on: whether only its asker sees it, and its footer (which names a long
+// query).
+type pressedOn struct {
+	Flags  discordgo.MessageFlags `json:"flags"`
+	Embeds []struct {
+		Footer *struct {
+			Text string `json:"text"`
+		} `json:"footer"`
+	} `json:"embeds"`
+}
+
+// footer is the footer text of the message's first embed.
+func (p *pressedOn) footer() string {
+	if p == nil || len(p.Embeds) == 0 || p.Embeds[0].Footer == nil {
+		return ""
+	}
+	return p.Embeds[0].Footer.Text
 }
 
 type member struct {
@@ -179,9 +198,20 @@ func fromInteraction(in *discordgo.Interaction) request {
 	case discordgo.InteractionMessageComponent:
 		r.Data.CustomID = in.MessageComponentData().CustomID
 		if in.Message != nil {
-			r.Message = &struct {
-				Flags discordgo.MessageFlags `json:"flags"`
-			}{in.Message.Flags}
+			r.Message = &pressedOn{Flags: in.Message.Flags}
+			for _, e := range in.Message.Embeds {
+				var pe struct {
+					Footer *struct {
+						Text string `json:"text"`
+					} `json:"footer"`
+				}
+				if e.Footer != nil {
+					pe.Footer = &struct {
+						Text string `json:"text"`
+					}{e.Footer.Text}
+				}
+				r.Message.Embeds = append(r.Message.Embeds, pe)
+			}
 		}
 	}
 	return r
@@ -251,7 +281,7 @@ func New(cfg Config, h bot.Handler) (*Adapter, error) {
 	if cfg.Sleep == nil {
 		cfg.Sleep = digest.RealClock{}.Sleep
 	}
-	a := &Adapter{cfg: cfg, h: h, log: cfg.Log.With("adapter", "discord"), cache: bot.NewResponseCache(1024)}
+	a := &Adapter{cfg: cfg, h: h, log: cfg.Log.With("adapter", "discord"), cache: bot.NewResponseCache(1024), ids: newQueryIDs(cfg.Now)}
 	if cfg.PublicKey != "" {
 		v, err := NewVerifier(cfg.PublicKey, cfg.Now)
 		if err != nil {
@@ -335,16 +365,24 @@ func (a *Adapter) prepare(req request) (string, *bot.Request) {
 		}
 		br, prefix = toRequest(t, req.Data.Options), "c\x00"
 	case discordgo.InteractionMessageComponent:
-		if q, ok := strings.CutPrefix(req.Data.CustomID, MoreCustomIDPrefix); ok {
+		if carried, ok := strings.CutPrefix(req.Data.CustomID, MoreCustomIDPrefix); ok {
 			// The full card replaces the short answer; whether it keeps a
 			// Share button depends on the message, so it is not cached.
+			q, ok := a.ids.query(carried, req.Message.footer())
+			if !ok {
+				return "", &bot.Request{Err: expired}
+			}
 			br = t.Parse(q)
 			br.Full = true
 			return "", &br
 		}
-		q, ok := strings.CutPrefix(req.Data.CustomID, ShareCustomIDPrefix)
+		carried, ok := strings.CutPrefix(req.Data.CustomID, ShareCustomIDPrefix)
 		if !ok {
 			return "", nil
+		}
+		q, ok := a.ids.query(carried, req.Message.footer())
+		if !ok {
+			return "", &bot.Request{Err: expired}
 		}
 		br, prefix = t.Parse(q), "s\x00"
 	default:
@@ -377,6 +415,9 @@ func (a *Adapter) respond(ctx context.Context, req request, br *bot.Request) (*d
 		if br == nil {
 			return notice("That button is not one of briefbot's."), "other", false
 		}
+		if br.Err == expired {
+			return notice("That button has expired: ask again with " + bot.SlashCommand + "."), "other", false
+		}
 		if br.Full {
 			return a.more(ctx, req, *br), "more", false
 		}
@@ -405,23 +446,37 @@ func (a *Adapter) answer(ctx context.Context, c bot.Caller, req bot.Request, loo
 	if lookup {
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}
-	data.Components = buttons(shareQuery(a.h.Table(), req), r.More, lookup)
+	data.Components = a.buttons(data.Embeds[0], shareQuery(a.h.Table(), req), r.More, lookup)
 	return resp, r.Command, r.Cacheable
 }
+
+// expired marks a button whose long query is no longer known.
+const expired = "\x00expired"
 
 // buttons are the More button (when the full card says more) and the
 // Share button (on a lookup only the asker sees), each when its query fits
 // Discord's custom_id.
-func buttons(q string, more, share bool) []discordgo.MessageComponent {
+//
+// Any question gets them: a query too long for a custom_id travels as a
+// short id, and the embed's footer names the query.
+func (a *Adapter) buttons(e *discordgo.MessageEmbed, q string, more, share bool) []discordgo.MessageComponent {
 	var row []discordgo.MessageComponent
-	if id := MoreCustomIDPrefix + q; more && len(id) <= MaxCustomID {
-		row = append(row, discordgo.Button{Label: "More", Style: discordgo.PrimaryButton, CustomID: id})
+	long := false
+	if more {
+		id := a.ids.id(MoreCustomIDPrefix, q)
+		long = long || id != q
+		row = append(row, discordgo.Button{Label: "More", Style: discordgo.PrimaryButton, CustomID: MoreCustomIDPrefix + id})
 	}
-	if id := ShareCustomIDPrefix + q; share && len(id) <= MaxCustomID {
-		row = append(row, discordgo.Button{Label: "Share", Style: discordgo.SecondaryButton, CustomID: id})
+	if share {
+		id := a.ids.id(ShareCustomIDPrefix, q)
+		long = long || id != q
+		row = append(row, discordgo.Button{Label: "Share", Style: discordgo.SecondaryButton, CustomID: ShareCustomIDPrefix + id})
 	}
 	if len(row) == 0 {
 		return nil
+	}
+	if long && e.Footer != nil {
+		e.Footer.Text = cut(e.Footer.Text+"\n"+askedPrefix+bot.SlashCommand+" "+q, MaxFooter)
 	}
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
 }
@@ -435,8 +490,8 @@ func (a *Adapter) more(ctx context.Context, req request, br bot.Request) *discor
 	data := &discordgo.InteractionResponseData{
 		Embeds:          []*discordgo.MessageEmbed{Render(r.Answer)},
 		AllowedMentions: noMentions(),
-		Components:      buttons(shareQuery(a.h.Table(), br), false, ephemeral && !r.Private),
 	}
+	data.Components = a.buttons(data.Embeds[0], shareQuery(a.h.Table(), br), false, ephemeral && !r.Private)
 	if data.Components == nil {
 		data.Components = []discordgo.MessageComponent{} // remove the More button
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,9 +23,20 @@ var permanentCodes = map[int]string{
 }
 
 // digestMarker goes in a digest's footer so Find can recognise it later,
-// after the nonce's few minutes of deduplication have passed.
+// after the nonce's few minutes of deduplication have passed. It is
+// precise to the second: schedules may fire more than once a minute.
 func digestMarker(sub digest.Subscription, slot time.Time) string {
-	return fmt.Sprintf("digest %d@%s", sub.ID, slot.UTC().Format("2006-01-02T15:04Z"))
+	return fmt.Sprintf("digest %d@%s", sub.ID, slot.UTC().Format("2006-01-02T15:04:05Z"))
+}
+
+// markers are the footers that identify a slot's digest: today's, and for
+// a slot on the minute the minute-precise form earlier versions wrote.
+func markers(sub digest.Subscription, slot time.Time) []string {
+	m := []string{digestMarker(sub, slot)}
+	if slot.Second() == 0 {
+		m = append(m, fmt.Sprintf("digest %d@%s", sub.ID, slot.UTC().Format("2006-01-02T15:04Z")))
+	}
+	return m
 }
 
 // digestNonce is derived from subscription and slot (Discord allows 25
@@ -78,10 +90,10 @@ func (a *Adapter) Find(ctx context.Context, sub digest.Subscription, slot time.T
 	if err != nil {
 		return "", classify(err)
 	}
-	marker := digestMarker(sub, slot)
+	want := markers(sub, slot)
 	for _, m := range msgs {
 		for _, e := range m.Embeds {
-			if e.Footer != nil && strings.HasSuffix(e.Footer.Text, marker) {
+			if e.Footer != nil && slices.ContainsFunc(want, func(mk string) bool { return strings.HasSuffix(e.Footer.Text, mk) }) {
 				return m.ID, nil
 			}
 		}

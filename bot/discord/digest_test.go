@@ -38,6 +38,19 @@ func TestDigestSender(t *testing.T) {
 	if found, _ := a.Find(ctx, sub, slot.Add(24*time.Hour)); found != "" {
 		t.Fatalf("found another slot: %q", found)
 	}
+	// Markers are precise to the second: a slot two seconds later is
+	// another digest, not the one already posted.
+	if found, _ := a.Find(ctx, sub, slot.Add(2*time.Second)); found != "" {
+		t.Fatalf("the slot two seconds later matched: %q", found)
+	}
+	next := slot.Add(2 * time.Second)
+	id3, err := a.Send(ctx, sub, next, ans)
+	if err != nil || id3 == id {
+		t.Fatalf("send the next slot: %q %v", id3, err)
+	}
+	if found, _ := a.Find(ctx, sub, next); found != id3 {
+		t.Fatalf("find the next slot: %q, want %q", found, id3)
+	}
 	for code, want := range map[int]string{10003: "Unknown Channel", 50001: "Missing Access", 50013: "Missing Permissions"} {
 		f.mu.Lock()
 		f.channelError["1300"] = [2]int{403, code}

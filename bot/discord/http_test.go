@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -29,6 +30,7 @@ type httpEnv struct {
 	priv ed25519.PrivateKey
 	srv  *httptest.Server
 	logs *bytes.Buffer
+	a    *Adapter
 }
 
 func newHTTPEnv(t *testing.T) *httpEnv {
@@ -47,7 +49,7 @@ func newHTTPEnv(t *testing.T) *httpEnv {
 	a.Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &httpEnv{pub, priv, srv, logs}
+	return &httpEnv{pub, priv, srv, logs, a}
 }
 
 // signedReq signs body at ts with key, as Discord does.
@@ -286,5 +288,80 @@ func TestSubscribeNeedsManageChannels(t *testing.T) {
 		if s.Name == "subscribe" && (len(s.Options) != 3 || len(s.Options[0].Choices) != 2) {
 			t.Fatalf("subscribe options: %+v", s.Options)
 		}
+	}
+}
+
+// Share and More work for a question of any length: the button carries a
+// short id, the adapter maps it back, and the footer carries the query for
+// when the map has forgotten it (a restart).
+func TestButtonsForLongQuestions(t *testing.T) {
+	e := newHTTPEnv(t)
+	u := e.srv.URL + "/discord/interactions"
+	long := "what does the president of france think about sending soldiers of the coalition of the willing to ukraine after a ceasefire"
+	_, m, raw := send(t, signedReq(t, u, e.priv, testNow, interaction(2, sub("ask", map[string]any{"name": "question", "type": 3, "value": long}), false)))
+	data := m["data"].(map[string]any)
+	var shareID string
+	for _, row := range data["components"].([]any) {
+		for _, c := range row.(map[string]any)["components"].([]any) {
+			id := c.(map[string]any)["custom_id"].(string)
+			if len(id) > MaxCustomID {
+				t.Fatalf("custom_id of %d characters: %s", len(id), id)
+			}
+			if strings.HasPrefix(id, ShareCustomIDPrefix) {
+				shareID = id
+			}
+		}
+	}
+	if shareID == "" || !strings.Contains(raw, "Asked: /guarantees ask "+long) {
+		t.Fatalf("no share button or no query in the footer: %s", raw)
+	}
+	footer := data["embeds"].([]any)[0].(map[string]any)["footer"]
+	press := func(a string, withFooter bool) (map[string]any, string) {
+		in := map[string]any{"id": "1301", "application_id": "1234", "type": 3, "token": "tok", "version": 1, "channel_id": "1200",
+			"data":   map[string]any{"custom_id": a, "component_type": 2},
+			"member": map[string]any{"user": map[string]any{"id": "1000"}, "permissions": "0"}}
+		if withFooter {
+			in["message"] = map[string]any{"id": "9", "flags": 64, "embeds": []any{map[string]any{"footer": footer}}}
+		}
+		b, _ := json.Marshal(in)
+		_, m, raw := send(t, signedReq(t, u, e.priv, testNow, string(b)))
+		return m, raw
+	}
+	if m, raw := press(shareID, false); m["type"] != float64(4) || !strings.Contains(raw, "Emmanuel Macron") || strings.Contains(raw, `"flags":64`) {
+		t.Fatalf("share from the map: %s", raw)
+	}
+	e.a.ids = newQueryIDs(func() time.Time { return testNow }) // a restart forgets the map
+	if _, raw := press(shareID, true); !strings.Contains(raw, "Emmanuel Macron") {
+		t.Fatalf("share from the footer: %s", raw)
+	}
+	if _, raw := press(shareID, false); !strings.Contains(raw, "expired") {
+		t.Fatalf("unknown short id: %s", raw)
+	}
+}
+
+func TestQueryIDsBounded(t *testing.T) {
+	now := testNow
+	q := newQueryIDs(func() time.Time { return now })
+	first := q.id(ShareCustomIDPrefix, strings.Repeat("q", 200))
+	for i := range maxQueryIDs + 10 {
+		now = now.Add(time.Millisecond)
+		q.id(ShareCustomIDPrefix, fmt.Sprintf("%0200d", i))
+	}
+	if len(q.m) > maxQueryIDs {
+		t.Fatalf("%d entries", len(q.m))
+	}
+	if _, ok := q.query(first, ""); ok {
+		t.Fatal("the oldest entry survived")
+	}
+	// An entry lives a day and more, then expires.
+	q = newQueryIDs(func() time.Time { return now })
+	id := q.id(ShareCustomIDPrefix, strings.Repeat("x", 200))
+	now = now.Add(25 * time.Hour)
+	if got, ok := q.query(id, ""); !ok || got != strings.Repeat("x", 200) {
+		t.Fatal("forgotten within a day")
+	}
+	now = now.Add(queryIDTTL)
+	if _, ok := q.query(id, ""); ok {
+		t.Fatal("never expires")
 	}
 }

@@ -277,16 +277,26 @@ func (a *Adapter) share(ctx context.Context, cb slack.InteractionCallback) error
 		opt.MoreQuery = query
 	}
 	msg := Render(r.Answer, opt)
+	// Two calls, as Slack documents: post the answer for the channel, then
+	// delete the ephemeral original. One call carrying both is not
+	// dependable.
 	err := a.withRetry(ctx, "response_url", func() error {
 		return slack.PostWebhookCustomHTTPContext(ctx, cb.ResponseURL, a.cfg.HTTPClient, &slack.WebhookMessage{
-			ResponseType:   InChannel,
-			DeleteOriginal: true,
-			Text:           msg.Text,
-			Blocks:         &slack.Blocks{BlockSet: msg.Blocks},
+			ResponseType:    InChannel,
+			ReplaceOriginal: false,
+			Text:            msg.Text,
+			Blocks:          &slack.Blocks{BlockSet: msg.Blocks},
 		})
 	})
 	if err != nil {
 		return fmt.Errorf("share: posting to response_url: %w", err)
+	}
+	err = a.withRetry(ctx, "response_url", func() error {
+		return slack.PostWebhookCustomHTTPContext(ctx, cb.ResponseURL, a.cfg.HTTPClient, &slack.WebhookMessage{DeleteOriginal: true})
+	})
+	if err != nil {
+		// The answer is shared; only the ephemeral copy stays.
+		return fmt.Errorf("share: deleting the ephemeral original: %w", err)
 	}
 	return nil
 }
@@ -339,6 +349,13 @@ func hasAction(cb slack.InteractionCallback, id string) bool {
 	return false
 }
 
+// slackDecoder undoes Slack's encoding of message text, once: "&amp;lt;"
+// becomes "&lt;", not "<".
+var slackDecoder = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
+
+// decodeText decodes text as Slack encodes it in messages.
+func decodeText(s string) string { return slackDecoder.Replace(s) }
+
 // leadingMentions matches the mentions that open an app_mention's text.
 var leadingMentions = regexp.MustCompile(`^(\s*<@[A-Z0-9]+(\|[^>]*)?>)+`)
 
@@ -347,7 +364,9 @@ func (a *Adapter) mention(ctx context.Context, ev *slackevents.AppMentionEvent) 
 	if ev.BotID != "" { // never answer bots, ourselves included
 		return nil
 	}
-	text := strings.TrimSpace(leadingMentions.ReplaceAllString(ev.Text, ""))
+	// Slack sends message text with &, < and > encoded: decode it once,
+	// after the leading mention (itself markup) is gone.
+	text := decodeText(strings.TrimSpace(leadingMentions.ReplaceAllString(ev.Text, "")))
 	start := time.Now()
 	r := a.h.Handle(ctx, caller(ev.Channel, ev.User), a.h.Table().Parse(text))
 	a.cfg.Observer.Command(string(Name), r.Command, time.Since(start))

@@ -240,18 +240,24 @@ func TestShareInChannel(t *testing.T) {
 		t.Fatalf("status %d", code)
 	}
 	e.a.Wait()
+	// Two calls: the answer for the channel, then the ephemeral original
+	// deleted.
 	_, hooks := e.fake.snapshot()
-	if len(hooks) != 1 {
-		t.Fatalf("%d response_url posts", len(hooks))
+	if len(hooks) != 2 {
+		t.Fatalf("%d response_url posts, want 2", len(hooks))
 	}
-	var m slack.WebhookMessage
+	var m, del slack.WebhookMessage
 	if err := json.Unmarshal(hooks[0], &m); err != nil {
 		t.Fatal(err)
 	}
+	json.Unmarshal(hooks[1], &del)
 	raw := string(hooks[0])
-	if m.ResponseType != InChannel || !m.DeleteOriginal || !strings.Contains(raw, "Foreign troops") ||
+	if m.ResponseType != InChannel || m.DeleteOriginal || m.ReplaceOriginal || !strings.Contains(raw, "Foreign troops") ||
 		strings.Contains(raw, ShareActionID) || !strings.Contains(raw, "Shared from /guarantees option troops") {
 		t.Fatalf("unexpected shared message: %s", raw)
+	}
+	if !del.DeleteOriginal || del.ResponseType != "" || del.Text != "" {
+		t.Fatalf("second call is not a bare delete_original: %s", hooks[1])
 	}
 	// A malformed payload is a clear 400, not a crash.
 	code, _ = do(t, signed(t, e.srv.URL+"/slack/interactions", testSecret, testNow, "application/x-www-form-urlencoded", "payload=%7Bnot-json"))
@@ -401,7 +407,7 @@ func TestSocketMode(t *testing.T) {
 	json.Unmarshal([]byte(form.Get("payload")), &cb)
 	e.fake.envelopes <- map[string]any{"envelope_id": "env-3", "type": "interactive", "payload": cb}
 	<-e.fake.acks
-	waitFor(t, "the shared answer", func() bool { _, h := e.fake.snapshot(); return len(h) == 1 })
+	waitFor(t, "the shared answer and the deletion", func() bool { _, h := e.fake.snapshot(); return len(h) == 2 })
 
 	cancel()
 	select {
@@ -431,6 +437,21 @@ func TestFormValue(t *testing.T) {
 		want, _ := url.ParseQuery(c.body)
 		if (err == nil) != c.ok || got != c.want || (c.ok && got != want.Get("text")) {
 			t.Errorf("formValue(%q) = %q, %v; want %q (ParseQuery: %q)", c.body, got, err, c.want, want.Get("text"))
+		}
+	}
+}
+
+// App-mention text arrives encoded; it is decoded once: "&amp;lt;" reads
+// as "&lt;", and "&amp;" as "&".
+func TestMentionTextDecodedOnce(t *testing.T) {
+	for in, want := range map[string]string{
+		"macron &amp; trump":  "macron & trump",
+		"a &lt;b&gt; c":       "a <b> c",
+		"&amp;lt;channel&gt;": "&lt;channel>",
+		"plain":               "plain",
+	} {
+		if got := decodeText(in); got != want {
+			t.Errorf("decodeText(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -48,5 +50,43 @@ func TestServeDiscordMissingCredentials(t *testing.T) {
 		if r.code != 2 || !strings.Contains(r.stderr, want) {
 			t.Errorf("%s only: code %d, %q", vars, r.code, r.stderr)
 		}
+	}
+}
+
+// A platform that fails (Socket Mode refused with invalid_auth) is
+// reported on /readyz and in the log, while the others keep serving.
+func TestServeKeepsServingWhenAPlatformFails(t *testing.T) {
+	refuse := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":false,"error":"invalid_auth"}`)
+	}))
+	t.Cleanup(refuse.Close)
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	s := startServer(t, map[string]string{"SLACK_APP_TOKEN": "xapp-test", "SLACK_API_URL": refuse.URL + "/api/",
+		"DISCORD_APP_ID": "1234", "DISCORD_PUBLIC_KEY": hex.EncodeToString(pub)})
+	var code int
+	var body string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if code, body = s.get("/readyz"); strings.Contains(body, "slack: failed") {
+			break
+		}
+	}
+	if code != 503 || !strings.Contains(body, "slack: failed") || !strings.Contains(body, "discord: ok") {
+		t.Fatalf("readyz: %d %s\nlog: %s", code, body, s.stderr.String())
+	}
+	// Discord and the Slack HTTP endpoints still answer.
+	ping := `{"id":"1","application_id":"1234","type":1,"token":"t","version":1}`
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, _ := http.NewRequest(http.MethodPost, "http://"+s.addr+"/discord/interactions", strings.NewReader(ping))
+	req.Header.Set("X-Signature-Timestamp", ts)
+	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(priv, []byte(ts+ping))))
+	if code, body := do(t, req); code != 200 || body != `{"type":1}` {
+		t.Fatalf("discord after slack failed: %d %s", code, body)
+	}
+	if got := s.command("actor macron"); !strings.Contains(got, "on the ground") {
+		t.Fatalf("slack HTTP after Socket Mode failed: %s", got)
+	}
+	if !strings.Contains(s.stderr.String(), "platform stopped; the others keep serving") {
+		t.Fatalf("log: %s", s.stderr.String())
 	}
 }

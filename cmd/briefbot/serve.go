@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -124,7 +125,11 @@ func serve(ctx context.Context, cfg config.Config, args []string, e env, log *sl
 	go reloadOnHUP(ctx, e.hup, cfg, bt, log)
 
 	needHTTP := slices.ContainsFunc(active, func(s bot.Spec) bool { return !s.Local })
-	if err := runPlatforms(ctx, cfg, bt, st, runner, running, needHTTP, m, started, log); err != nil {
+	locals := map[briefbot.Platform]bool{}
+	for _, s := range specs {
+		locals[s.Name] = s.Local
+	}
+	if err := runPlatforms(ctx, cfg, bt, st, runner, running, locals, needHTTP, m, started, log); err != nil {
 		log.Error("stopped", "err", err)
 		return 1
 	}
@@ -165,8 +170,11 @@ type readiness struct {
 // runPlatforms starts every platform, then runs them, the digest runner
 // and (when a platform needs it) the HTTP server until ctx is done or one
 // of them ends; then it shuts everything down within shutdownGrace.
+//
+// A local platform (the console) ending ends serve; any other that stops
+// is reported on /readyz while the rest keep serving.
 func runPlatforms(ctx context.Context, cfg config.Config, bt *bot.Bot, st digest.Store, runner *digest.Runner,
-	running []bot.Platform, needHTTP bool, m *metrics.Metrics, started func(string, ...any), log *slog.Logger) error {
+	running []bot.Platform, locals map[briefbot.Platform]bool, needHTTP bool, m *metrics.Metrics, started func(string, ...any), log *slog.Logger) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	mux := http.NewServeMux()
@@ -181,11 +189,38 @@ func runPlatforms(ctx context.Context, cfg config.Config, bt *bot.Bot, st digest
 	}
 	runners := []func(context.Context) error{runner.Run}
 	for _, p := range running {
+		st := &platformState{}
+		checks = append(checks, readiness{string(p.Name()), func(ctx context.Context) error {
+			if err := st.failed(); err != nil {
+				return fmt.Errorf("failed: %v", err)
+			}
+			return p.Ready(ctx)
+		}})
 		if err := p.Start(ctx, mux); err != nil {
-			return fmt.Errorf("%s: starting: %w", p.Name(), err)
+			log.Error("platform failed to start; the others keep serving", "platform", p.Name(), "err", err)
+			st.fail(err)
+			continue
 		}
-		checks = append(checks, readiness{string(p.Name()), p.Ready})
-		runners = append(runners, p.Run)
+		if locals[p.Name()] {
+			runners = append(runners, p.Run) // the console's end of input ends serve
+			continue
+		}
+		runners = append(runners, func(ctx context.Context) error {
+			// A platform that stops (Socket Mode refused, the gateway
+			// gone) is reported on /readyz and in the log; the others
+			// keep serving.
+			err := p.Run(ctx)
+			if ctx.Err() != nil {
+				return nil
+			}
+			if err == nil {
+				err = errors.New("stopped")
+			}
+			log.Error("platform stopped; the others keep serving", "platform", p.Name(), "err", err)
+			st.fail(err)
+			<-ctx.Done()
+			return nil
+		})
 	}
 	if needHTTP {
 		srv, err := opsServer(cfg, mux, checks, m, started, log)
@@ -218,6 +253,24 @@ func runPlatforms(ctx context.Context, cfg config.Config, bt *bot.Bot, st digest
 		}
 	}
 	return first
+}
+
+// platformState remembers why a platform stopped serving.
+type platformState struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (s *platformState) fail(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.err = err
+}
+
+func (s *platformState) failed() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
 }
 
 // opsServer adds /healthz, /readyz and /metrics to mux and returns the
