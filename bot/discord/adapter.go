@@ -128,7 +128,7 @@ type request struct {
 	User      *userRef                  `json:"user"`   // in DMs
 	// Message is the message a button was pressed on.
 	Message *pressedOn `json:"message"`
-	Data struct {
+	Data    struct {
 		Name     string                                               `json:"name"`
 		CustomID string                                               `json:"custom_id"`
 		Options  []*discordgo.ApplicationCommandInteractionDataOption `json:"options"`
