@@ -62,8 +62,25 @@ func DefaultCommands() []Command {
 		func(in Input) briefings.Answer { return in.Briefing.OverviewAnswer() })
 	overview.Default = true
 	actors := briefingCommand(cmdActors, "Everyone the briefing covers: leaders, governments, organisations", "actors",
-		func(in Input) briefings.Answer { return in.Briefing.ActorsAnswer() })
+		func(in Input) briefings.Answer { return in.Briefing.ActorsPage(in.Request.Page) })
 	actors.Aliases = []string{"who"}
+	actors.Rules.Paged = true
+	options := briefingCommand(cmdOptions, "The ways to guarantee Ukraine's security, and the issues bearing on them", "options",
+		func(in Input) briefings.Answer { return in.Briefing.OptionsPage(in.Request.Page) })
+	options.Rules.Paged = true
+	matrix := briefingCommand(cmdMatrix, "Who stands where, one option per page, or on one option or actor", "matrix",
+		func(in Input) briefings.Answer {
+			return in.Briefing.MatrixPage(in.Request.Page, in.Request.Arg(paramName))
+		})
+	matrix.Params = []Param{{Name: paramName, Kind: Text, Usage: "NAME", Complete: briefings.EntityOption,
+		Description: "An option or an actor (typos are fine)"}}
+	matrix.Rules.Paged = true
+	timeline := briefingCommand(cmdTimeline, "The dated events the sources report", "timeline",
+		func(in Input) briefings.Answer { return in.Briefing.TimelinePage(in.Request.Page) })
+	timeline.Rules.Paged = true
+	sources := briefingCommand(cmdSources, "The articles and reports the briefing rests on", "sources",
+		func(in Input) briefings.Answer { return in.Briefing.SourcesPage(in.Request.Page) })
+	sources.Rules.Paged = true
 	ask := briefingCommand(cmdAsk, "A question in plain words (the word ask is optional)", "what does trump think about troops",
 		func(in Input) briefings.Answer {
 			if q := in.Request.Arg(paramQuestion); q != "" {
@@ -80,15 +97,11 @@ func DefaultCommands() []Command {
 		overview,
 		actors,
 		actor,
-		briefingCommand(cmdOptions, "The ways to guarantee Ukraine's security, and the issues bearing on them", "options",
-			func(in Input) briefings.Answer { return in.Briefing.OptionsAnswer() }),
+		options,
 		option,
-		briefingCommand(cmdMatrix, "Who stands where, option by option", "matrix",
-			func(in Input) briefings.Answer { return in.Briefing.MatrixAnswer() }),
-		briefingCommand(cmdTimeline, "The dated events the sources report", "timeline",
-			func(in Input) briefings.Answer { return in.Briefing.TimelineAnswer() }),
-		briefingCommand(cmdSources, "The articles and reports the briefing rests on", "sources",
-			func(in Input) briefings.Answer { return in.Briefing.SourcesAnswer() }),
+		matrix,
+		timeline,
+		sources,
 		{Name: cmdDigest, Description: "A preview of today's digest", Example: "digest", // dated: not cacheable
 			Handle: func(_ context.Context, in Input) briefings.Answer { return in.Briefing.DigestAnswer(in.Bot.now()) }},
 		ask,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -97,6 +98,9 @@ type Rules struct {
 	Manage bool
 	// Digests commands need the digest service.
 	Digests bool
+	// Paged answers come in pages: `--page N` in text, a page option on
+	// Discord, Next/Previous buttons.
+	Paged bool
 }
 
 // HandlerFunc answers one request.
@@ -141,8 +145,15 @@ func (c *Command) Usage() string {
 	for _, p := range c.Params {
 		parts = append(parts, p.usage())
 	}
+	if c.Rules.Paged {
+		parts = append(parts, "[--page N]")
+	}
 	return strings.Join(parts, " ")
 }
+
+// PageParam is the name of the page option of paged commands on
+// platforms with typed options.
+const PageParam = "page"
 
 // ArgsUsage is the parameters' placeholders alone ("NAME", "" for none).
 func (c *Command) ArgsUsage() string {
@@ -240,6 +251,8 @@ type Request struct {
 	// Full asks for the full card rather than the short answer chat
 	// posts first (the More button, `more` in the console, ask --full).
 	Full bool
+	// Page is the page of a paged answer asked for (0 or 1: the first).
+	Page int
 }
 
 // Arg returns the argument for the named parameter ("" when absent).
@@ -262,6 +275,9 @@ func (r Request) Key() string {
 	}
 	if r.Full {
 		b.WriteString("\x00full")
+	}
+	if r.Page > 1 {
+		b.WriteString("\x00page=" + strconv.Itoa(r.Page))
 	}
 	return b.String()
 }
@@ -288,12 +304,18 @@ func (t *Table) Parse(text string) Request {
 		return t.question(text, truncated)
 	case c.IgnoreArgs:
 		return Request{Command: c.Name, Truncated: truncated}
-	case len(c.Params) == 0 && rest != "":
+	case len(c.Params) == 0 && rest != "" && !c.Rules.Paged:
 		// A list command followed by words ("actors in europe", "who backs
 		// troops") is a question, not the list.
 		return t.question(text, truncated)
 	}
 	req := Request{Command: c.Name, Truncated: truncated}
+	if c.Rules.Paged {
+		rest, req.Page = cutPage(rest)
+	}
+	if len(c.Params) == 0 && rest != "" {
+		return t.question(text, truncated)
+	}
 	if p, ok := c.textParam(); ok {
 		if rest != "" {
 			req.Args = map[string]string{p.Name: rest}
@@ -317,6 +339,46 @@ func (t *Table) Parse(text string) Request {
 		}
 	}
 	return req
+}
+
+// Text is the text that asks a request again: the command word and its
+// arguments in declared order ("" for the default command); the page and
+// the full-card flag are not part of it.
+func (t *Table) Text(req Request) string {
+	c, ok := t.Lookup(req.Command)
+	if !ok || c.Default {
+		return ""
+	}
+	parts := []string{c.Name}
+	for _, p := range c.Params {
+		if v := req.Arg(p.Name); v != "" {
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// cutPage takes "--page N" (or "--page=N") out of a paged command's
+// arguments.
+func cutPage(rest string) (string, int) {
+	fields := strings.Fields(rest)
+	for i, f := range fields {
+		v, ok := strings.CutPrefix(f, "--page=")
+		if !ok && f == "--page" && i+1 < len(fields) {
+			v, ok = fields[i+1], true
+			fields = slices.Delete(fields, i+1, i+2)
+		}
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			n = 1
+		}
+		fields = slices.Delete(fields, i, i+1)
+		return strings.Join(fields, " "), n
+	}
+	return rest, 0
 }
 
 // question is text for the fallback command.
@@ -355,6 +417,11 @@ func (t *Table) Request(name string, args map[string]string) Request {
 	c, ok := t.Lookup(name)
 	if !ok {
 		return req
+	}
+	if c.Rules.Paged {
+		if n, err := strconv.Atoi(args[PageParam]); err == nil && n > 0 {
+			req.Page = n
+		}
 	}
 	for _, p := range c.Params {
 		v, ok := args[p.Name]

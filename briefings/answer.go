@@ -27,6 +27,13 @@ type Answer struct {
 	NotFound bool `json:"not_found,omitempty"`
 	// More is set on a short answer whose full card says more.
 	More bool `json:"more,omitempty"`
+	// Page and Pages place a list answer among its pages (zero when it
+	// has one page).
+	Page  int `json:"page,omitempty"`
+	Pages int `json:"pages,omitempty"`
+	// Choices are the items of a list answer that a platform may offer in
+	// a menu, each with the query that answers it.
+	Choices []Choice `json:"choices,omitempty"`
 }
 
 // Claim is one sentence of ours that answers the question, with the

@@ -31,39 +31,11 @@ func (b *Briefing) OverviewAnswer() Answer {
 	return c.answer()
 }
 
-// ActorsAnswer lists the actors, people first.
-func (b *Briefing) ActorsAnswer() Answer {
-	c := b.compose("actors", "Actors in the briefing")
-	for _, kind := range []struct{ kind, heading string }{{"person", "People"}, {"collective", "Governments and organisations"}} {
-		s := Section{Heading: kind.heading}
-		for _, a := range b.Actors {
-			if a.Kind != kind.kind {
-				continue
-			}
-			s.Items = append(s.Items, Item{Text: fmt.Sprintf("%s (%s): %s; %s", a.Name, a.ID, a.Role, countPositions(len(b.PositionsOf(a.ID))))})
-		}
-		c.section(s)
-	}
-	c.next("actor " + b.Actors[0].ID)
-	return c.answer()
-}
+// ActorsAnswer is the first page of ActorsPage.
+func (b *Briefing) ActorsAnswer() Answer { return b.ActorsPage(1) }
 
-// OptionsAnswer lists the options, then the issues that bear on them.
-func (b *Briefing) OptionsAnswer() Answer {
-	c := b.compose("options", "Options for guaranteeing Ukraine's security")
-	for _, kind := range []struct{ kind, heading string }{{KindOption, "Options"}, {KindIssue, "Issues bearing on them"}} {
-		s := Section{Heading: kind.heading}
-		for _, o := range b.Options {
-			if o.Kind != kind.kind {
-				continue
-			}
-			s.Items = append(s.Items, Item{Text: fmt.Sprintf("%s (%s): %s", o.Name, o.ID, countPositions(len(b.PositionsOn(o.ID))))})
-		}
-		c.section(s)
-	}
-	c.next("option " + b.Options[0].ID)
-	return c.answer()
-}
+// OptionsAnswer is the first page of OptionsPage.
+func (b *Briefing) OptionsAnswer() Answer { return b.OptionsPage(1) }
 
 func countPositions(n int) string {
 	switch n {
@@ -202,24 +174,8 @@ func (b *Briefing) optionCard(c *composer, o *Option) {
 	c.next("options", "matrix")
 }
 
-// MatrixAnswer shows, option by option, which actors take which stance.
-func (b *Briefing) MatrixAnswer() Answer {
-	c := b.compose("matrix", "Who stands where")
-	var labels []string
-	for _, s := range Stances() {
-		labels = append(labels, s.Label())
-	}
-	c.a.Intro = "Stances recorded in the briefing, option by option (" + strings.Join(labels, ", ") + ")."
-	for _, o := range b.Options {
-		fields := b.stanceFields(o.ID)
-		if len(fields) == 0 {
-			fields = []Field{{Label: "no recorded positions", Value: "—"}}
-		}
-		c.section(Section{Heading: o.Name, Fields: fields})
-	}
-	c.next("option " + b.Options[0].ID)
-	return c.answer()
-}
+// MatrixAnswer is the first page of MatrixPage.
+func (b *Briefing) MatrixAnswer() Answer { return b.MatrixPage(1, "") }
 
 // stanceFields groups the actors with a position on the option by stance.
 func (b *Briefing) stanceFields(optionID string) []Field {
@@ -248,39 +204,11 @@ func (a *Actor) shortName() string {
 	return a.Name
 }
 
-// TimelineAnswer lists the dated events, oldest first.
-func (b *Briefing) TimelineAnswer() Answer {
-	c := b.compose("timeline", "Timeline")
-	s := Section{}
-	for _, e := range b.Timeline {
-		s.Items = append(s.Items, c.item(e.displayDate()+": "+e.Text, e.Evid))
-	}
-	c.section(s)
+// TimelineAnswer is the first page of TimelinePage.
+func (b *Briefing) TimelineAnswer() Answer { return b.TimelinePage(1) }
 
-	return c.answer()
-}
-
-// SourcesAnswer lists the sources of the briefing.
-func (b *Briefing) SourcesAnswer() Answer {
-	c := b.compose("sources", "Sources")
-	for _, s := range b.Sources {
-		c.cite(s.ID)
-		date := s.Date
-		if date == "" {
-			date = s.DateNote
-		}
-		fields := []Field{{Label: "Outlet", Value: s.Outlet}, {Label: "Kind", Value: s.Kind}, {Label: "Date", Value: date}}
-		if s.Country != "" {
-			fields = append(fields, Field{Label: "Country", Value: s.Country})
-		}
-		if s.URL != "" {
-			fields = append(fields, Field{Label: "Link", Value: s.URL})
-		}
-		fields = append(fields, Field{Label: "Id", Value: s.ID})
-		c.section(Section{Heading: s.Title, Fields: fields})
-	}
-	return c.answer()
-}
+// SourcesAnswer is the first page of SourcesPage.
+func (b *Briefing) SourcesAnswer() Answer { return b.SourcesPage(1) }
 
 // DigestAnswer is the preview of the day's digest (`/guarantees digest`):
 // the digest without the "what is new" part, which depends on a channel.

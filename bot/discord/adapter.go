@@ -131,6 +131,7 @@ type request struct {
 	Data    struct {
 		Name     string                                               `json:"name"`
 		CustomID string                                               `json:"custom_id"`
+		Values   []string                                             `json:"values"`
 		Options  []*discordgo.ApplicationCommandInteractionDataOption `json:"options"`
 	} `json:"data"`
 }
@@ -197,6 +198,7 @@ func fromInteraction(in *discordgo.Interaction) request {
 		r.Data.Name, r.Data.Options = d.Name, d.Options
 	case discordgo.InteractionMessageComponent:
 		r.Data.CustomID = in.MessageComponentData().CustomID
+		r.Data.Values = in.MessageComponentData().Values
 		if in.Message != nil {
 			r.Message = &pressedOn{Flags: in.Message.Flags}
 			for _, e := range in.Message.Embeds {
@@ -376,6 +378,25 @@ func (a *Adapter) prepare(req request) (string, *bot.Request) {
 			br.Full = true
 			return "", &br
 		}
+		if rest, ok := strings.CutPrefix(req.Data.CustomID, PageCustomIDPrefix); ok {
+			n, carried, _ := strings.Cut(rest, ":")
+			q, ok := a.ids.query(carried, req.Message.footer())
+			page, err := strconv.Atoi(n)
+			if !ok || err != nil {
+				return "", &bot.Request{Err: expired}
+			}
+			br = t.Parse(q)
+			br.Page = page
+			br.Err = paging // answered as an update of the message
+			return "", &br
+		}
+		if req.Data.CustomID == PickCustomID {
+			if len(req.Data.Values) == 0 {
+				return "", nil
+			}
+			br = t.Parse(req.Data.Values[0])
+			return "", &br
+		}
 		carried, ok := strings.CutPrefix(req.Data.CustomID, ShareCustomIDPrefix)
 		if !ok {
 			return "", nil
@@ -421,6 +442,14 @@ func (a *Adapter) respond(ctx context.Context, req request, br *bot.Request) (*d
 		if br.Full {
 			return a.more(ctx, req, *br), "more", false
 		}
+		if br.Err == paging {
+			br.Err = ""
+			return a.turn(ctx, req, *br), "page", false
+		}
+		if req.Data.CustomID == PickCustomID {
+			resp, kind, _ := a.answer(ctx, req.caller(), *br, true)
+			return resp, kind, false
+		}
 		resp, _, cacheable := a.answer(ctx, req.caller(), *br, false)
 		return resp, "share", cacheable
 	case discordgo.InteractionApplicationCommandAutocomplete:
@@ -446,12 +475,63 @@ func (a *Adapter) answer(ctx context.Context, c bot.Caller, req bot.Request, loo
 	if lookup {
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}
-	data.Components = a.buttons(data.Embeds[0], shareQuery(a.h.Table(), req), r.More, lookup)
+	data.Components = append(a.buttons(data.Embeds[0], shareQuery(a.h.Table(), req), r.More, lookup),
+		a.navigation(data.Embeds[0], r.Answer, shareQuery(a.h.Table(), req))...)
 	return resp, r.Command, r.Cacheable
 }
 
-// expired marks a button whose long query is no longer known.
-const expired = "\x00expired"
+// expired marks a button whose long query is no longer known; paging a
+// request answered by turning the page in place.
+const (
+	expired = "\x00expired"
+	paging  = "\x00page"
+)
+
+// turn replaces a list answer with the page its Previous or Next button
+// names (UPDATE_MESSAGE), with its buttons and menu.
+func (a *Adapter) turn(ctx context.Context, req request, br bot.Request) *discordgo.InteractionResponse {
+	r := a.h.Handle(ctx, req.caller(), br)
+	ephemeral := req.Message != nil && req.Message.Flags&discordgo.MessageFlagsEphemeral != 0
+	data := &discordgo.InteractionResponseData{Embeds: []*discordgo.MessageEmbed{Render(r.Answer)}, AllowedMentions: noMentions()}
+	data.Components = append(a.buttons(data.Embeds[0], shareQuery(a.h.Table(), br), r.More, ephemeral && !r.Private),
+		a.navigation(data.Embeds[0], r.Answer, shareQuery(a.h.Table(), br))...)
+	if data.Components == nil {
+		data.Components = []discordgo.MessageComponent{}
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data}
+}
+
+// navigation is a paged answer's Previous and Next buttons and a list
+// answer's menu of its items.
+func (a *Adapter) navigation(e *discordgo.MessageEmbed, ans briefings.Answer, q string) []discordgo.MessageComponent {
+	var rows []discordgo.MessageComponent
+	if ans.Pages > 1 {
+		var row []discordgo.MessageComponent
+		id := a.ids.id(PageCustomIDPrefix+"999:", q)
+		if id != q && e.Footer != nil && !strings.Contains(e.Footer.Text, askedPrefix) {
+			e.Footer.Text = cut(e.Footer.Text+"\n"+askedPrefix+bot.SlashCommand+" "+q, MaxFooter)
+		}
+		if ans.Page > 1 {
+			row = append(row, discordgo.Button{Label: "◀ Previous", Style: discordgo.SecondaryButton, CustomID: fmt.Sprintf("%s%d:%s", PageCustomIDPrefix, ans.Page-1, id)})
+		}
+		if ans.Page < ans.Pages {
+			row = append(row, discordgo.Button{Label: "Next ▶", Style: discordgo.SecondaryButton, CustomID: fmt.Sprintf("%s%d:%s", PageCustomIDPrefix, ans.Page+1, id)})
+		}
+		rows = append(rows, discordgo.ActionsRow{Components: row})
+	}
+	var opts []discordgo.SelectMenuOption
+	for _, c := range ans.Choices {
+		if len(opts) == maxSelectOptions || len(c.Query) > maxOptionText {
+			continue
+		}
+		opts = append(opts, discordgo.SelectMenuOption{Label: cut(c.Label, maxOptionText), Value: c.Query})
+	}
+	if len(opts) > 0 {
+		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.SelectMenu{CustomID: PickCustomID, Placeholder: "Open one…", Options: opts}}})
+	}
+	return rows
+}
 
 // buttons are the More button (when the full card says more) and the
 // Share button (on a lookup only the asker sees), each when its query fits
@@ -498,22 +578,9 @@ func (a *Adapter) more(ctx context.Context, req request, br bot.Request) *discor
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data}
 }
 
-// shareQuery is the text that asks the request again (the Share button
-// carries it): the command word and its arguments in declared order; the
-// default command is the empty text.
-func shareQuery(t *bot.Table, req bot.Request) string {
-	c, ok := t.Lookup(req.Command)
-	if !ok || c.Default {
-		return ""
-	}
-	parts := []string{c.Name}
-	for _, p := range c.Params {
-		if v := req.Arg(p.Name); v != "" {
-			parts = append(parts, v)
-		}
-	}
-	return strings.Join(parts, " ")
-}
+// shareQuery is the text that asks the request again (the buttons carry
+// it).
+func shareQuery(t *bot.Table, req bot.Request) string { return t.Text(req) }
 
 // autocomplete offers at most 25 names for the focused option, ranked by
 // the same matching the queries use.

@@ -5,6 +5,7 @@
 package discord
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -46,6 +47,11 @@ func Command(t *bot.Table) *discordgo.ApplicationCommand {
 			}
 			sub.Options = append(sub.Options, opt)
 		}
+		if c.Rules.Paged {
+			one := 1.0
+			sub.Options = append(sub.Options, &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger,
+				Name: bot.PageParam, Description: "Which page of the list (the answer has Next and Previous buttons too)", MinValue: &one})
+		}
 		cmd.Options = append(cmd.Options, sub)
 	}
 	return cmd
@@ -73,8 +79,11 @@ func toRequest(t *bot.Table, opts []*discordgo.ApplicationCommandInteractionData
 	sub := opts[0]
 	args := make(map[string]string, len(sub.Options))
 	for _, o := range sub.Options {
-		if s, ok := o.Value.(string); ok {
-			args[o.Name] = s
+		switch v := o.Value.(type) {
+		case string:
+			args[o.Name] = v
+		case float64: // JSON numbers: the page
+			args[o.Name] = strconv.Itoa(int(v))
 		}
 	}
 	return t.Request(sub.Name, args)

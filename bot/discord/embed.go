@@ -26,6 +26,15 @@ const (
 // is the query to answer again for everyone.
 const ShareCustomIDPrefix = "briefbot_share:"
 
+// PageCustomIDPrefix starts the custom_id of Previous and Next: "N:" and
+// the query follow. PickCustomID is the menu of a list answer's items.
+const (
+	PageCustomIDPrefix = "briefbot_page:"
+	PickCustomID       = "briefbot_pick"
+	maxSelectOptions   = 25
+	maxOptionText      = 100
+)
+
 // MoreCustomIDPrefix starts the custom_id of the "More" button, which
 // replaces a short answer with the full card of the query that follows.
 const MoreCustomIDPrefix = "briefbot_more:"

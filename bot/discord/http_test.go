@@ -365,3 +365,29 @@ func TestQueryIDsBounded(t *testing.T) {
 		t.Fatal("never expires")
 	}
 }
+
+// Previous and Next update a paged answer in place; the menu opens an item.
+func TestPagesAndMenu(t *testing.T) {
+	e := newHTTPEnv(t)
+	u := e.srv.URL + "/discord/interactions"
+	_, _, raw := send(t, signedReq(t, u, e.priv, testNow, interaction(2, sub("matrix"), false)))
+	if !strings.Contains(raw, PageCustomIDPrefix+"2:matrix") || !strings.Contains(raw, PickCustomID) {
+		t.Fatalf("matrix without Next or menu: %s", raw)
+	}
+	press := func(data map[string]any) (map[string]any, string) {
+		in := map[string]any{"id": "1302", "application_id": "1234", "type": 3, "token": "tok", "version": 1, "channel_id": "1200",
+			"data": data, "message": map[string]any{"id": "9", "flags": 64},
+			"member": map[string]any{"user": map[string]any{"id": "1000"}, "permissions": "0"}}
+		b, _ := json.Marshal(in)
+		_, m, raw := send(t, signedReq(t, u, e.priv, testNow, string(b)))
+		return m, raw
+	}
+	m, raw := press(map[string]any{"custom_id": PageCustomIDPrefix + "2:matrix", "component_type": 2})
+	if m["type"] != float64(7) || !strings.Contains(raw, PageCustomIDPrefix+"1:matrix") || !strings.Contains(raw, PageCustomIDPrefix+"3:matrix") {
+		t.Fatalf("page 2: %s", raw)
+	}
+	m, raw = press(map[string]any{"custom_id": PickCustomID, "component_type": 3, "values": []string{"actor macron"}})
+	if m["type"] != float64(4) || !strings.Contains(raw, "Emmanuel Macron") {
+		t.Fatalf("pick: %s", raw)
+	}
+}

@@ -3,6 +3,7 @@
 package plain
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/briefbot/briefbot/briefings"
@@ -100,6 +101,9 @@ func RenderWith(a briefings.Answer, opt Options) string {
 			}
 			line(&b, "  ", text)
 		}
+	}
+	if a.Pages > 1 {
+		b.WriteString(fmt.Sprintf("\nPage %d of %d: add --page N for another.\n", a.Page, a.Pages))
 	}
 	if a.More {
 		hint := opt.More

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -216,7 +217,8 @@ func (a *Adapter) commandResponse(ctx context.Context, text string, caller func(
 		a.cfg.Observer.Command(string(Name), c.Command, time.Since(start))
 		return c.Body
 	}
-	r := a.h.Handle(ctx, caller(), a.h.Table().Parse(text))
+	req := a.h.Table().Parse(text)
+	r := a.h.Handle(ctx, caller(), req)
 	defer func() { a.cfg.Observer.Command(string(Name), r.Command, time.Since(start)) }()
 	opt := RenderOptions{}
 	if a.cfg.ResponseType == Ephemeral && !r.Private {
@@ -225,6 +227,7 @@ func (a *Adapter) commandResponse(ctx context.Context, text string, caller func(
 	if r.More {
 		opt.MoreQuery = text
 	}
+	opt.PageQuery = a.h.Table().Text(req)
 	msg := Render(r.Answer, opt)
 	body, err := json.Marshal(struct {
 		ResponseType string       `json:"response_type"`
@@ -330,6 +333,69 @@ func (a *Adapter) more(ctx context.Context, cb slack.InteractionCallback) error 
 	})
 	if err != nil {
 		return fmt.Errorf("more: posting to response_url: %w", err)
+	}
+	return nil
+}
+
+// page replaces a list answer with the page a Previous or Next button
+// names ("N|query"), through response_url, keeping its buttons.
+func (a *Adapter) page(ctx context.Context, cb slack.InteractionCallback) error {
+	var value string
+	for _, act := range cb.ActionCallback.BlockActions {
+		if act.ActionID == PageActionID {
+			value = act.Value
+		}
+	}
+	n, query, ok := strings.Cut(value, "|")
+	page, err := strconv.Atoi(n)
+	if !ok || err != nil || cb.ResponseURL == "" {
+		return fmt.Errorf("page: malformed button value %q", value)
+	}
+	req := a.h.Table().Parse(query)
+	req.Page = page
+	r := a.h.Handle(ctx, caller(cb.Channel.ID, cb.User.ID), req)
+	opt := RenderOptions{PageQuery: a.h.Table().Text(req)}
+	if a.cfg.ResponseType == Ephemeral && !r.Private && hasAction(cb, ShareActionID) {
+		opt.ShareQuery = a.h.Table().Text(req)
+	}
+	msg := Render(r.Answer, opt)
+	return a.respond(ctx, cb.ResponseURL, "page", &slack.WebhookMessage{ReplaceOriginal: true, Text: msg.Text,
+		Blocks: &slack.Blocks{BlockSet: msg.Blocks}})
+}
+
+// pick answers the item chosen in a list answer's menu, in a new message
+// only the chooser sees.
+func (a *Adapter) pick(ctx context.Context, cb slack.InteractionCallback) error {
+	var query string
+	for _, act := range cb.ActionCallback.BlockActions {
+		if act.ActionID == PickActionID {
+			query = act.SelectedOption.Value
+		}
+	}
+	if cb.ResponseURL == "" || query == "" {
+		return errors.New("pick: no response_url or no option chosen")
+	}
+	req := a.h.Table().Parse(query)
+	r := a.h.Handle(ctx, caller(cb.Channel.ID, cb.User.ID), req)
+	opt := RenderOptions{PageQuery: a.h.Table().Text(req)}
+	if !r.Private {
+		opt.ShareQuery = query
+	}
+	if r.More {
+		opt.MoreQuery = query
+	}
+	msg := Render(r.Answer, opt)
+	return a.respond(ctx, cb.ResponseURL, "pick", &slack.WebhookMessage{ResponseType: Ephemeral, Text: msg.Text,
+		Blocks: &slack.Blocks{BlockSet: msg.Blocks}})
+}
+
+// respond posts to an interaction's response_url with the retry loop.
+func (a *Adapter) respond(ctx context.Context, responseURL, what string, m *slack.WebhookMessage) error {
+	err := a.withRetry(ctx, "response_url", func() error {
+		return slack.PostWebhookCustomHTTPContext(ctx, responseURL, a.cfg.HTTPClient, m)
+	})
+	if err != nil {
+		return fmt.Errorf("%s: posting to response_url: %w", what, err)
 	}
 	return nil
 }

@@ -35,6 +35,19 @@ const ShareActionID = "briefbot_share"
 // with the full card.
 const MoreActionID = "briefbot_more"
 
+// Navigation of list answers: Previous and Next carry "N|query" and
+// replace the message with page N; the menu carries an item's query and
+// answers it in a new message.
+const (
+	PageActionID = "briefbot_page"
+	PickActionID = "briefbot_pick"
+	// Slack's static select: 100 options, 75 characters of label, 150 of
+	// value.
+	maxSelectOptions = 100
+	maxOptionLabel   = 75
+	maxOptionValue   = 150
+)
+
 // Message is a rendered answer: blocks plus the plain fallback text Slack
 // shows in notifications.
 type Message struct {
@@ -52,6 +65,9 @@ type RenderOptions struct {
 	// MoreQuery, when set, adds a "More" button that replaces the short
 	// answer with the full card of this query.
 	MoreQuery string
+	// PageQuery, on a paged answer, adds Previous and Next buttons that
+	// show the neighbouring pages of this query.
+	PageQuery string
 }
 
 // Render renders an answer as Block Kit within Slack's limits: a header,
@@ -188,6 +204,31 @@ func (r *renderer) tailBlocks(a briefings.Answer, opt RenderOptions) []sized {
 		out = append(out, sized{slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, false)), len(text)})
 	}
 	var buttons []slack.BlockElement
+	if a.Pages > 1 && len(opt.PageQuery) < MaxButtonValue-8 {
+		if a.Page > 1 {
+			buttons = append(buttons, slack.NewButtonBlockElement(PageActionID, fmt.Sprintf("%d|%s", a.Page-1, opt.PageQuery),
+				slack.NewTextBlockObject(slack.PlainTextType, "◀ Previous", false, false)))
+		}
+		if a.Page < a.Pages {
+			buttons = append(buttons, slack.NewButtonBlockElement(PageActionID, fmt.Sprintf("%d|%s", a.Page+1, opt.PageQuery),
+				slack.NewTextBlockObject(slack.PlainTextType, "Next ▶", false, false)))
+		}
+	}
+	if len(a.Choices) > 0 {
+		var options []*slack.OptionBlockObject
+		for _, c := range a.Choices {
+			if len(options) == maxSelectOptions || len(c.Query) > maxOptionValue {
+				continue
+			}
+			options = append(options, slack.NewOptionBlockObject(c.Query,
+				slack.NewTextBlockObject(slack.PlainTextType, cut(c.Label, maxOptionLabel), false, false), nil))
+		}
+		if len(options) > 0 {
+			sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic,
+				slack.NewTextBlockObject(slack.PlainTextType, "Open one…", false, false), PickActionID, options...)
+			buttons = append(buttons, sel)
+		}
+	}
 	if opt.MoreQuery != "" && len(opt.MoreQuery) <= MaxButtonValue {
 		buttons = append(buttons, slack.NewButtonBlockElement(MoreActionID, opt.MoreQuery,
 			slack.NewTextBlockObject(slack.PlainTextType, "More", false, false)))

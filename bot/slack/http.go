@@ -100,6 +100,10 @@ func (a *Adapter) dispatchAction(cb slack.InteractionCallback) {
 		a.background("sharing answer", func(ctx context.Context) error { return a.share(ctx, cb) })
 	case pressed(cb, MoreActionID):
 		a.background("showing the full card", func(ctx context.Context) error { return a.more(ctx, cb) })
+	case pressed(cb, PageActionID):
+		a.background("turning the page", func(ctx context.Context) error { return a.page(ctx, cb) })
+	case pressed(cb, PickActionID):
+		a.background("answering the item chosen", func(ctx context.Context) error { return a.pick(ctx, cb) })
 	}
 }
 

@@ -455,3 +455,33 @@ func TestMentionTextDecodedOnce(t *testing.T) {
 		}
 	}
 }
+
+// A paged list answer has Next; pressing it replaces the message with the
+// next page; the menu answers the chosen item in a new message.
+func TestPagesAndMenu(t *testing.T) {
+	e := newTestEnv(t)
+	_, body := do(t, signed(t, e.srv.URL+"/slack/commands", testSecret, testNow, "application/x-www-form-urlencoded", commandBody("matrix")))
+	if !strings.Contains(body, PageActionID) || !strings.Contains(body, `"value":"2|matrix"`) || !strings.Contains(body, PickActionID) {
+		t.Fatalf("matrix page 1 without Next or menu: %s", body)
+	}
+	do(t, signed(t, e.srv.URL+"/slack/interactions", testSecret, testNow, "application/x-www-form-urlencoded",
+		actionBody(e.fake.srv.URL+"/response/p", PageActionID, "2|matrix", nil)))
+	e.a.Wait()
+	_, hooks := e.fake.snapshot()
+	if len(hooks) != 1 || !strings.Contains(string(hooks[0]), `"replace_original":true`) || !strings.Contains(string(hooks[0]), `"value":"3|matrix"`) ||
+		!strings.Contains(string(hooks[0]), `"value":"1|matrix"`) {
+		t.Fatalf("page 2: %s", hooks)
+	}
+	payload, _ := json.Marshal(map[string]any{
+		"type": "block_actions", "user": map[string]any{"id": "U1"}, "channel": map[string]any{"id": "C1"},
+		"response_url": e.fake.srv.URL + "/response/q",
+		"actions": []any{map[string]any{"action_id": PickActionID, "block_id": "briefbot_actions", "type": "static_select",
+			"selected_option": map[string]any{"value": "matrix skies", "text": map[string]any{"type": "plain_text", "text": "Protecting the skies"}}}},
+	})
+	do(t, signed(t, e.srv.URL+"/slack/interactions", testSecret, testNow, "application/x-www-form-urlencoded", url.Values{"payload": {string(payload)}}.Encode()))
+	e.a.Wait()
+	_, hooks = e.fake.snapshot()
+	if len(hooks) != 2 || !strings.Contains(string(hooks[1]), "Protecting the skies") || strings.Contains(string(hooks[1]), `"replace_original":true`) {
+		t.Fatalf("pick: %s", hooks[len(hooks)-1])
+	}
+}

@@ -54,7 +54,7 @@ type env struct {
 
 const usage = `Usage:
   briefbot [--briefing DIR] [serve]                  run the bot (the console when no chat platform is configured)
-  briefbot [--briefing DIR] ask [--format text|json] [--full] TEXT...
+  briefbot [--briefing DIR] ask [--format text|json] [--full] [--page N] TEXT...
                                                      answer one command or question and exit (--full: the full card)
   briefbot [--briefing DIR] check                    validate the briefing; exit 1 on any problem
   briefbot slack-manifest [--url https://HOST]       print the Slack app manifest (Socket Mode, or HTTP mode at HOST)
@@ -151,10 +151,11 @@ func subFlags(name string, cfg *config.Config, args []string, e env, define func
 }
 
 func ask(ctx context.Context, cfg config.Config, args []string, e env) int {
-	format, full := "text", false
+	format, full, page := "text", false, 0
 	rest, code, ok := subFlags("ask", &cfg, args, e, func(fs *flag.FlagSet) {
 		fs.StringVar(&format, "format", format, "output format: text or json")
 		fs.BoolVar(&full, "full", false, "print the full card instead of the short answer chat posts first")
+		fs.IntVar(&page, "page", 0, "the page of a list answer (matrix, actors, options, sources, timeline)")
 	})
 	if !ok {
 		return code
@@ -171,6 +172,9 @@ func ask(ctx context.Context, cfg config.Config, args []string, e env) int {
 	bt := bot.New(b)
 	req := bt.Table().Parse(strings.Join(rest, " "))
 	req.Full = full
+	if page > 0 {
+		req.Page = page
+	}
 	r := bt.Handle(ctx, bot.Caller{}, req)
 	answer := r.Answer
 	if format == "json" {

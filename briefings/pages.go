@@ -1,0 +1,208 @@
+package briefings
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Page sizes of the list answers: what one chat message shows.
+const (
+	ActorsPerPage   = 10
+	OptionsPerPage  = 10
+	SourcesPerPage  = 5
+	TimelinePerPage = 10
+)
+
+// Choice is an item of a list answer a platform can offer in a menu: its
+// label and the query that answers it.
+type Choice struct {
+	Label string `json:"label"`
+	Query string `json:"query"`
+}
+
+// pageRange returns the slice bounds of page (1-based; clamped) of n items,
+// size per page, and the number of pages.
+func pageRange(n, size, page int) (lo, hi, p, pages int) {
+	pages = max(1, (n+size-1)/size)
+	p = min(max(page, 1), pages)
+	lo = min((p-1)*size, n)
+	hi = min(lo+size, n)
+	return lo, hi, p, pages
+}
+
+// paged marks an answer as page p of pages.
+func (c *composer) paged(p, pages int) {
+	if pages > 1 {
+		c.a.Page, c.a.Pages = p, pages
+	}
+}
+
+// ActorsPage lists the actors, people first, ActorsPerPage at a time; the
+// page's actors are offered as choices.
+func (b *Briefing) ActorsPage(page int) Answer {
+	c := b.compose("actors", "Actors in the briefing")
+	ordered := slices.Clone(b.Actors)
+	slices.SortStableFunc(ordered, func(x, y *Actor) int { return kindRank(x.Kind) - kindRank(y.Kind) })
+	lo, hi, p, pages := pageRange(len(ordered), ActorsPerPage, page)
+	c.paged(p, pages)
+	heading := map[string]string{"person": "People", "collective": "Governments and organisations"}
+	var s *Section
+	for _, a := range ordered[lo:hi] {
+		if s == nil || s.Heading != heading[a.Kind] {
+			if s != nil {
+				c.section(*s)
+			}
+			s = &Section{Heading: heading[a.Kind]}
+		}
+		s.Items = append(s.Items, Item{Text: fmt.Sprintf("%s (%s): %s; %s", a.Name, a.ID, a.Role, countPositions(len(b.PositionsOf(a.ID))))})
+		c.a.Choices = append(c.a.Choices, Choice{Label: a.Name, Query: "actor " + a.ID})
+	}
+	if s != nil {
+		c.section(*s)
+	}
+	if len(ordered) > 0 {
+		c.next("actor " + ordered[lo].ID)
+	}
+	return c.answer()
+}
+
+func kindRank(kind string) int {
+	if kind == "person" {
+		return 0
+	}
+	return 1
+}
+
+// OptionsPage lists the options, then the issues bearing on them,
+// OptionsPerPage at a time; the page's options are offered as choices.
+func (b *Briefing) OptionsPage(page int) Answer {
+	c := b.compose("options", "Options for guaranteeing Ukraine's security")
+	ordered := slices.Clone(b.Options)
+	slices.SortStableFunc(ordered, func(x, y *Option) int { return optRank(x.Kind) - optRank(y.Kind) })
+	lo, hi, p, pages := pageRange(len(ordered), OptionsPerPage, page)
+	c.paged(p, pages)
+	heading := map[string]string{KindOption: "Options", KindIssue: "Issues bearing on them"}
+	var s *Section
+	for _, o := range ordered[lo:hi] {
+		if s == nil || s.Heading != heading[o.Kind] {
+			if s != nil {
+				c.section(*s)
+			}
+			s = &Section{Heading: heading[o.Kind]}
+		}
+		s.Items = append(s.Items, Item{Text: fmt.Sprintf("%s (%s): %s", o.Name, o.ID, countPositions(len(b.PositionsOn(o.ID))))})
+		c.a.Choices = append(c.a.Choices, Choice{Label: o.Name, Query: "option " + o.ID})
+	}
+	if s != nil {
+		c.section(*s)
+	}
+	if len(ordered) > 0 {
+		c.next("option " + ordered[lo].ID)
+	}
+	return c.answer()
+}
+
+func optRank(kind string) int {
+	if kind == KindOption {
+		return 0
+	}
+	return 1
+}
+
+// MatrixPage shows who stands where: one option per page (page p is the
+// p-th option), or, with focus, the page of the option it names, or the
+// stances of the actor it names on every option. The options are offered
+// as choices.
+func (b *Briefing) MatrixPage(page int, focus string) Answer {
+	c := b.compose("matrix", "Who stands where")
+	var labels []string
+	for _, s := range Stances() {
+		labels = append(labels, s.Label())
+	}
+	if strings.TrimSpace(focus) != "" {
+		if ref, note, ok := b.resolve(focus, EntityOption); ok {
+			page = slices.IndexFunc(b.Options, func(o *Option) bool { return o.ID == ref.id }) + 1
+			if note != "" {
+				c.note(note)
+			}
+		} else if ref, note, ok := b.resolve(focus, EntityActor); ok {
+			a := b.actorByID[ref.id]
+			c.a.Title = "Where " + a.Name + " stands"
+			if note != "" {
+				c.note(note)
+			}
+			var fields []Field
+			for _, p := range b.PositionsOf(a.ID) {
+				fields = append(fields, Field{Label: b.optionByID[p.Option].Name, Value: p.Stance.Label()})
+				c.citeEvidence(p.Evid)
+			}
+			if len(fields) == 0 {
+				c.a.Intro = "The sources record no position of " + a.Name + " on any option."
+			} else {
+				c.a.Intro = "Stances of " + a.Name + " recorded in the briefing (" + strings.Join(labels, ", ") + ")."
+				c.section(Section{Heading: a.Name, Fields: fields})
+			}
+			c.next("actor "+a.ID, "matrix")
+			return c.answer()
+		} else {
+			return b.notFound(focus, EntityOption)
+		}
+	}
+	c.a.Intro = "Stances recorded in the briefing, one option per page (" + strings.Join(labels, ", ") + ")."
+	lo, hi, p, pages := pageRange(len(b.Options), 1, page)
+	c.paged(p, pages)
+	for _, o := range b.Options[lo:hi] {
+		fields := b.stanceFields(o.ID)
+		if len(fields) == 0 {
+			fields = []Field{{Label: "no recorded positions", Value: "—"}}
+		}
+		for _, ps := range b.PositionsOn(o.ID) {
+			c.citeEvidence(ps.Evid)
+		}
+		c.section(Section{Heading: o.Name, Fields: fields})
+		c.next("option " + o.ID)
+	}
+	for _, o := range b.Options {
+		c.a.Choices = append(c.a.Choices, Choice{Label: o.Name, Query: "matrix " + o.ID})
+	}
+	return c.answer()
+}
+
+// TimelinePage lists the dated events, oldest first, TimelinePerPage at a
+// time.
+func (b *Briefing) TimelinePage(page int) Answer {
+	c := b.compose("timeline", "Timeline")
+	lo, hi, p, pages := pageRange(len(b.Timeline), TimelinePerPage, page)
+	c.paged(p, pages)
+	s := Section{}
+	for _, e := range b.Timeline[lo:hi] {
+		s.Items = append(s.Items, c.item(e.displayDate()+": "+e.Text, e.Evid))
+	}
+	c.section(s)
+	return c.answer()
+}
+
+// SourcesPage lists the sources, SourcesPerPage at a time.
+func (b *Briefing) SourcesPage(page int) Answer {
+	c := b.compose("sources", "Sources")
+	lo, hi, p, pages := pageRange(len(b.Sources), SourcesPerPage, page)
+	c.paged(p, pages)
+	for _, s := range b.Sources[lo:hi] {
+		c.cite(s.ID)
+		date := s.Date
+		if date == "" {
+			date = s.DateNote
+		}
+		fields := []Field{{Label: "Outlet", Value: s.Outlet}, {Label: "Kind", Value: s.Kind}, {Label: "Date", Value: date}}
+		if s.Country != "" {
+			fields = append(fields, Field{Label: "Country", Value: s.Country})
+		}
+		if s.URL != "" {
+			fields = append(fields, Field{Label: "Link", Value: s.URL})
+		}
+		fields = append(fields, Field{Label: "Id", Value: s.ID})
+		c.section(Section{Heading: s.Title, Fields: fields})
+	}
+	return c.answer()
+}
