@@ -38,31 +38,43 @@ func (c *composer) paged(p, pages int) {
 	}
 }
 
+// listPage composes page p of items in sections by heading (items
+// already ordered so that a heading's items are together), each item with
+// its line and the choice that opens it.
+func listPage[T any](c *composer, items []T, size, page int, heading func(T) string, line func(T) (string, Choice)) []T {
+	lo, hi, p, pages := pageRange(len(items), size, page)
+	c.paged(p, pages)
+	var s *Section
+	for _, it := range items[lo:hi] {
+		if s == nil || s.Heading != heading(it) {
+			if s != nil {
+				c.section(*s)
+			}
+			s = &Section{Heading: heading(it)}
+		}
+		text, choice := line(it)
+		s.Items = append(s.Items, Item{Text: text})
+		c.a.Choices = append(c.a.Choices, choice)
+	}
+	if s != nil {
+		c.section(*s)
+	}
+	return items[lo:hi]
+}
+
 // ActorsPage lists the actors, people first, ActorsPerPage at a time; the
 // page's actors are offered as choices.
 func (b *Briefing) ActorsPage(page int) Answer {
 	c := b.compose("actors", "Actors in the briefing")
 	ordered := slices.Clone(b.Actors)
 	slices.SortStableFunc(ordered, func(x, y *Actor) int { return kindRank(x.Kind) - kindRank(y.Kind) })
-	lo, hi, p, pages := pageRange(len(ordered), ActorsPerPage, page)
-	c.paged(p, pages)
 	heading := map[string]string{"person": "People", "collective": "Governments and organisations"}
-	var s *Section
-	for _, a := range ordered[lo:hi] {
-		if s == nil || s.Heading != heading[a.Kind] {
-			if s != nil {
-				c.section(*s)
-			}
-			s = &Section{Heading: heading[a.Kind]}
-		}
-		s.Items = append(s.Items, Item{Text: fmt.Sprintf("%s (%s): %s; %s", a.Name, a.ID, a.Role, countPositions(len(b.PositionsOf(a.ID))))})
-		c.a.Choices = append(c.a.Choices, Choice{Label: a.Name, Query: "actor " + a.ID})
-	}
-	if s != nil {
-		c.section(*s)
-	}
-	if len(ordered) > 0 {
-		c.next("actor " + ordered[lo].ID)
+	shown := listPage(c, ordered, ActorsPerPage, page, func(a *Actor) string { return heading[a.Kind] }, func(a *Actor) (string, Choice) {
+		return fmt.Sprintf("%s (%s): %s; %s", a.Name, a.ID, a.Role, countPositions(len(b.PositionsOf(a.ID)))),
+			Choice{Label: a.Name, Query: "actor " + a.ID}
+	})
+	if len(shown) > 0 {
+		c.next("actor " + shown[0].ID)
 	}
 	return c.answer()
 }
@@ -80,25 +92,13 @@ func (b *Briefing) OptionsPage(page int) Answer {
 	c := b.compose("options", "Options for guaranteeing Ukraine's security")
 	ordered := slices.Clone(b.Options)
 	slices.SortStableFunc(ordered, func(x, y *Option) int { return optRank(x.Kind) - optRank(y.Kind) })
-	lo, hi, p, pages := pageRange(len(ordered), OptionsPerPage, page)
-	c.paged(p, pages)
 	heading := map[string]string{KindOption: "Options", KindIssue: "Issues bearing on them"}
-	var s *Section
-	for _, o := range ordered[lo:hi] {
-		if s == nil || s.Heading != heading[o.Kind] {
-			if s != nil {
-				c.section(*s)
-			}
-			s = &Section{Heading: heading[o.Kind]}
-		}
-		s.Items = append(s.Items, Item{Text: fmt.Sprintf("%s (%s): %s", o.Name, o.ID, countPositions(len(b.PositionsOn(o.ID))))})
-		c.a.Choices = append(c.a.Choices, Choice{Label: o.Name, Query: "option " + o.ID})
-	}
-	if s != nil {
-		c.section(*s)
-	}
-	if len(ordered) > 0 {
-		c.next("option " + ordered[lo].ID)
+	shown := listPage(c, ordered, OptionsPerPage, page, func(o *Option) string { return heading[o.Kind] }, func(o *Option) (string, Choice) {
+		return fmt.Sprintf("%s (%s): %s", o.Name, o.ID, countPositions(len(b.PositionsOn(o.ID)))),
+			Choice{Label: o.Name, Query: "option " + o.ID}
+	})
+	if len(shown) > 0 {
+		c.next("option " + shown[0].ID)
 	}
 	return c.answer()
 }
