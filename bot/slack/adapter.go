@@ -262,12 +262,7 @@ func caller(channel, user string) bot.Caller {
 // share posts the answer to a shared query for everyone, through the
 // interaction's response_url, and removes the ephemeral original.
 func (a *Adapter) share(ctx context.Context, cb slack.InteractionCallback) error {
-	var query string
-	for _, act := range cb.ActionCallback.BlockActions {
-		if act.ActionID == ShareActionID {
-			query = act.Value
-		}
-	}
+	query := actionValue(cb, ShareActionID)
 	if cb.ResponseURL == "" {
 		return errors.New("share: interaction has no response_url")
 	}
@@ -307,12 +302,7 @@ func (a *Adapter) share(ctx context.Context, cb slack.InteractionCallback) error
 // more replaces a short answer with its full card, through the
 // interaction's response_url; the Share button stays where it was.
 func (a *Adapter) more(ctx context.Context, cb slack.InteractionCallback) error {
-	var query string
-	for _, act := range cb.ActionCallback.BlockActions {
-		if act.ActionID == MoreActionID {
-			query = act.Value
-		}
-	}
+	query := actionValue(cb, MoreActionID)
 	if cb.ResponseURL == "" {
 		return errors.New("more: interaction has no response_url")
 	}
@@ -324,28 +314,14 @@ func (a *Adapter) more(ctx context.Context, cb slack.InteractionCallback) error 
 		opt.ShareQuery = query
 	}
 	msg := Render(r.Answer, opt)
-	err := a.withRetry(ctx, "response_url", func() error {
-		return slack.PostWebhookCustomHTTPContext(ctx, cb.ResponseURL, a.cfg.HTTPClient, &slack.WebhookMessage{
-			ReplaceOriginal: true,
-			Text:            msg.Text,
-			Blocks:          &slack.Blocks{BlockSet: msg.Blocks},
-		})
-	})
-	if err != nil {
-		return fmt.Errorf("more: posting to response_url: %w", err)
-	}
-	return nil
+	return a.respond(ctx, cb.ResponseURL, "more", &slack.WebhookMessage{ReplaceOriginal: true, Text: msg.Text,
+		Blocks: &slack.Blocks{BlockSet: msg.Blocks}})
 }
 
 // page replaces a list answer with the page a Previous or Next button
 // names ("N|query"), through response_url, keeping its buttons.
 func (a *Adapter) page(ctx context.Context, cb slack.InteractionCallback) error {
-	var value string
-	for _, act := range cb.ActionCallback.BlockActions {
-		if act.ActionID == PageActionID {
-			value = act.Value
-		}
-	}
+	value := actionValue(cb, PageActionID)
 	n, query, ok := strings.Cut(value, "|")
 	page, err := strconv.Atoi(n)
 	if !ok || err != nil || cb.ResponseURL == "" {
@@ -398,6 +374,16 @@ func (a *Adapter) respond(ctx context.Context, responseURL, what string, m *slac
 		return fmt.Errorf("%s: posting to response_url: %w", what, err)
 	}
 	return nil
+}
+
+// actionValue is the value of the pressed button with the action id.
+func actionValue(cb slack.InteractionCallback, id string) string {
+	for _, act := range cb.ActionCallback.BlockActions {
+		if act.ActionID == id {
+			return act.Value
+		}
+	}
+	return ""
 }
 
 // hasAction reports whether the message the interaction came from had a
