@@ -75,6 +75,7 @@ func DefaultCommands() []Command {
 	matrix.Params = []Param{{Name: paramName, Kind: Text, Usage: "NAME", Complete: briefings.EntityOption,
 		Description: "An option or an actor (typos are fine)"}}
 	matrix.Rules.Paged = true
+	matrix.Rules.Picture = true
 	timeline := briefingCommand(cmdTimeline, "The dated events the sources report", "timeline",
 		func(in Input) briefings.Answer { return in.Briefing.TimelinePage(in.Request.Page) })
 	timeline.Rules.Paged = true

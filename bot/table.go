@@ -101,6 +101,9 @@ type Rules struct {
 	// Paged answers come in pages: `--page N` in text, a page option on
 	// Discord, Next/Previous buttons.
 	Paged bool
+	// Picture answers are also drawn (the matrix): platforms that can show
+	// an image attach it or offer to post it; the text stays the answer.
+	Picture bool
 }
 
 // HandlerFunc answers one request.

@@ -68,7 +68,19 @@ func (a *Adapter) Send(ctx context.Context, sub digest.Subscription, slot time.T
 		EnforceNonce    bool                              `json:"enforce_nonce"`
 	}{[]*discordgo.MessageEmbed{e}, noMentions(), digestNonce(sub, slot), true}
 	ep := discordgo.EndpointChannelMessages(sub.Channel)
-	raw, err := s.RequestWithBucketID("POST", ep, body, ep, discordgo.WithContext(ctx))
+	var raw []byte
+	if pic, perr := a.h.Picture(); perr == nil {
+		// The digest carries the matrix picture; if it cannot be drawn
+		// the digest goes out as text.
+		ct, mp, merr := withFile(body, "", pic)
+		if merr != nil {
+			return "", merr
+		}
+		raw, err = s.RequestRaw("POST", ep, ct, mp, ep, 0, discordgo.WithContext(ctx))
+	} else {
+		a.log.Error("drawing the matrix picture for a digest", "err", perr)
+		raw, err = s.RequestWithBucketID("POST", ep, body, ep, discordgo.WithContext(ctx))
+	}
 	if err != nil {
 		return "", classify(err)
 	}
