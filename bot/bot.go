@@ -49,6 +49,10 @@ type Reply struct {
 	Picture bool
 }
 
+// PicturePath is where serve answers GET with the current matrix picture
+// (for Slack image blocks in HTTP mode).
+const PicturePath = "/matrix.png"
+
 // Picture is the briefing's matrix drawn as a PNG, with its alt text.
 type Picture struct {
 	PNG []byte
@@ -73,6 +77,9 @@ type Handler interface {
 	// Picture is the current briefing's matrix as a PNG, drawn once per
 	// generation.
 	Picture() (Picture, error)
+	// Home composes a user's home view, with the digests of the channels
+	// given.
+	Home(ctx context.Context, p briefbot.Platform, channels []string) HomeView
 }
 
 // Bot answers requests from the briefing. It is safe for concurrent use,
@@ -86,6 +93,9 @@ type Bot struct {
 	table    *Table
 	extra    []Command
 	pictures picture.Cache
+	// prevKeys are the items of the briefing the current one replaced
+	// (nil before the first replacement), for the home view.
+	prevKeys atomic.Pointer[[]string]
 }
 
 var _ Handler = (*Bot)(nil)
@@ -133,7 +143,7 @@ func (b *Bot) Briefing() *briefings.Briefing { return b.briefing.Load() }
 // SetBriefing replaces the briefing; answers already being composed finish
 // with the old one.
 func (b *Bot) SetBriefing(br *briefings.Briefing) {
-	b.briefing.Store(br)
+	b.rememberKeys(b.briefing.Swap(br))
 	b.gen.Add(1)
 }
 

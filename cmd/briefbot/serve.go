@@ -223,6 +223,8 @@ func runPlatforms(ctx context.Context, cfg config.Config, bt *bot.Bot, st digest
 		})
 	}
 	if needHTTP {
+		// The matrix picture, for Slack image blocks (SLACK_PUBLIC_URL).
+		mux.Handle("GET "+bot.PicturePath, bot.PictureHandler(bt, log))
 		srv, err := opsServer(cfg, mux, checks, m, started, log)
 		if err != nil {
 			return err
