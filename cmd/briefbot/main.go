@@ -58,6 +58,7 @@ const usage = `Usage:
                                                      answer one command or question and exit (--full: the full card)
   briefbot [--briefing DIR] check                    validate the briefing; exit 1 on any problem
   briefbot slack-manifest [--url https://HOST]       print the Slack app manifest (Socket Mode, or HTTP mode at HOST)
+  briefbot picture FILE.png                          draw the matrix picture chat answers carry, and print its alt text
   briefbot [--config FILE] config                    print the effective configuration, secrets redacted
   briefbot healthcheck                               exit 0 when /healthz on BRIEFBOT_HTTP_ADDR answers (for containers)
 
@@ -102,6 +103,8 @@ func run(ctx context.Context, args []string, e env) int {
 		return check(cfg, rest, e)
 	case "slack-manifest":
 		return slackManifest(rest, e)
+	case "picture":
+		return pictureCmd(cfg, rest, e)
 	case "healthcheck":
 		return healthcheck(cfg, e)
 	case "config":
