@@ -96,6 +96,13 @@ func (r ScheduleRequest) Spec(def Defaults) (spec, human string, err error) {
 	return spec, fmt.Sprintf("%s at %02d:%02d %s", when, h, m, loc.String()), nil
 }
 
+// ValidTimeOfDay reports whether s is a 24-hour HH:MM time of day, as the
+// defaults and a subscribe request take it.
+func ValidTimeOfDay(s string) bool {
+	_, _, ok := parseHHMM(s)
+	return ok
+}
+
 func parseHHMM(s string) (int, int, bool) {
 	hs, ms, ok := strings.Cut(s, ":")
 	if !ok || len(ms) != 2 || len(hs) < 1 || len(hs) > 2 {
