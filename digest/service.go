@@ -119,8 +119,8 @@ type Service struct {
 	Store    Store
 	Defaults Defaults
 	Clock    Clock
-	// Changed is called after a subscription changes (to re-sync the
-	// runner); it may be nil.
+	// Changed is called after a subscription changes (to wake the
+	// scheduler); it may be nil.
 	Changed func(ctx context.Context)
 }
 
@@ -141,7 +141,12 @@ func (s *Service) Subscribe(ctx context.Context, p briefbot.Platform, channel, u
 	if err != nil {
 		return Subscribed{}, err
 	}
-	sub, err := s.Store.Subscribe(ctx, Subscription{Platform: p, Channel: channel, Schedule: spec, CreatedBy: user, CreatedAt: s.Clock.Now()})
+	now := s.Clock.Now()
+	want := Subscription{Platform: p, Channel: channel, Schedule: spec, CreatedBy: user, CreatedAt: now}
+	if sched, err := ParseSchedule(spec, time.UTC); err == nil {
+		want.Next = sched.Next(now) // one row written: the scheduler reads it when due
+	}
+	sub, err := s.Store.Subscribe(ctx, want)
 	if err != nil {
 		return Subscribed{}, &StoreError{"saving the subscription", err}
 	}
