@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -120,6 +121,11 @@ func classify(err error) error {
 		return &digest.RetryAfterError{After: rl.RetryAfter}
 	}
 	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized {
+		// The token is invalid or revoked: every later slot would fail the
+		// same way, as Slack's invalid_auth does.
+		return &digest.PermanentError{Reason: "401 Unauthorized: the bot token is invalid or revoked"}
+	}
 	if errors.As(err, &re) && re.Message != nil {
 		if reason, ok := permanentCodes[re.Message.Code]; ok {
 			return &digest.PermanentError{Reason: reason}
