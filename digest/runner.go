@@ -185,6 +185,9 @@ func (r *Runner) pass(ctx context.Context) (bool, error) {
 			return false, err
 		}
 	}
+	if len(held)+len(subs) > 0 {
+		r.log().Debug("digest: pass", "expired", len(held), "due", len(subs), "took", d.Clock.Now().Sub(now))
+	}
 	return len(held) == batch || len(subs) == batch, nil
 }
 
