@@ -98,4 +98,6 @@ func (m *Metrics) RateLimited(platform string) { m.rateWaits.WithLabelValues(pla
 func (m *Metrics) Digest(platform, status string) { m.digests.WithLabelValues(platform, status).Inc() }
 
 // Rejected implements bot.Rejecter.
-func (m *Metrics) Rejected(platform, reason string) { m.rejected.WithLabelValues(platform, reason).Inc() }
+func (m *Metrics) Rejected(platform, reason string) {
+	m.rejected.WithLabelValues(platform, reason).Inc()
+}
