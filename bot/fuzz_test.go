@@ -9,6 +9,9 @@ import (
 
 	"github.com/briefbot/briefbot/bot"
 	"github.com/briefbot/briefbot/bot/plain"
+	"github.com/briefbot/briefbot/briefings"
+	"github.com/briefbot/briefbot/digest"
+	"github.com/briefbot/briefbot/store/sqlite"
 )
 
 // FuzzAnswer feeds arbitrary text through the whole query path: parsing,
@@ -55,6 +58,54 @@ func FuzzAnswer(f *testing.F) {
 				}
 				seen[q.Text] = true
 			}
+		}
+	})
+}
+
+// FuzzSubscribe feeds any arguments to subscribe, against a real store:
+// each gets a titled answer, quickly; a subscription made has a schedule
+// the scheduler can parse, with a next delivery.
+func FuzzSubscribe(f *testing.F) {
+	for _, s := range []string{"", "weekdays", "daily 07:30", "weekdays 07:30 Europe/Kyiv", "at dawn", "25:00", "7:5", "08:00 Mars/Base",
+		"daily 08:00 ../../etc/passwd", "weekdays 23:59 Local", "DAILY 00:00 UTC", "daily 08:00 Europe/Kyiv extra words", "--frequency=weekdays",
+		"weekdays 07:30 America/Argentina/Buenos_Aires", "08:00 \x00"} {
+		f.Add(s)
+	}
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, ":memory:")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { st.Close() })
+	br, err := briefings.LoadEmbedded()
+	if err != nil {
+		f.Fatal(err)
+	}
+	svc := &digest.Service{Store: st, Defaults: digest.DefaultDefaults(), Clock: digest.RealClock{}}
+	b := bot.New(br, bot.WithDigests(svc))
+	caller := bot.Caller{Platform: "slack", Channel: "C1", User: "U1", CanManage: true}
+	f.Fuzz(func(t *testing.T, args string) {
+		start := time.Now()
+		a := b.AnswerFor(ctx, caller, "subscribe "+args)
+		if a.Title == "" {
+			t.Fatalf("untitled answer to subscribe %q", args)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Fatalf("subscribe %q took %v", args, d)
+		}
+		if a.Title != "Subscribed to the daily digest" {
+			return
+		}
+		sub, err := st.Subscription(ctx, "slack", "C1")
+		if err != nil {
+			t.Fatalf("subscribed but not stored: %v", err)
+		}
+		sched, err := digest.ParseSchedule(sub.Schedule, time.UTC)
+		if err != nil {
+			t.Fatalf("subscribe %q stored %q, which does not parse: %v", args, sub.Schedule, err)
+		}
+		if sched.Next(start).IsZero() {
+			t.Fatalf("subscribe %q stored %q, which never fires", args, sub.Schedule)
 		}
 	})
 }

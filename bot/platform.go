@@ -36,6 +36,11 @@ type Deps struct {
 	Handler  Handler
 	Log      *slog.Logger
 	Observer Observer
+	// Replays is the replay guard the HTTP endpoints share (nil: each
+	// adapter keeps its own in memory).
+	Replays SeenSet
+	// AllowReplays turns the replay check off (BRIEFBOT_ALLOW_REPLAYS).
+	AllowReplays bool
 }
 
 // Spec registers a platform: its name, its configuration section, and how

@@ -29,6 +29,10 @@ type Config struct {
 	// HTTPAddr is where the HTTP server listens when a platform needs it
 	// (BRIEFBOT_HTTP_ADDR, default ":8080").
 	HTTPAddr string
+	// AllowReplays turns off the refusal of signed requests already
+	// served (BRIEFBOT_ALLOW_REPLAYS=true; default false). Only for load
+	// tests that replay one signed request.
+	AllowReplays bool
 	// Platforms are the registered platforms' sections, by name.
 	Platforms map[string]Values
 	Digests   Digests
@@ -80,6 +84,8 @@ type file struct {
 	LogLevel string `yaml:"log_level"` // BRIEFBOT_LOG_LEVEL
 	HTTPAddr string `yaml:"http_addr"` // BRIEFBOT_HTTP_ADDR
 	DB       string `yaml:"db"`        // BRIEFBOT_DB
+	// AllowReplays is BRIEFBOT_ALLOW_REPLAYS.
+	AllowReplays string `yaml:"allow_replays"`
 	// Platforms are the platforms' sections ("slack:", "discord:"), each
 	// checked against its registered settings.
 	Platforms map[string]yaml.Node `yaml:",inline"`
@@ -96,6 +102,7 @@ type file struct {
 func (f *file) byEnv() map[string]string {
 	return map[string]string{
 		"BRIEFBOT_BRIEFING": f.Briefing, "BRIEFBOT_LOG_LEVEL": f.LogLevel, "BRIEFBOT_HTTP_ADDR": f.HTTPAddr, "BRIEFBOT_DB": f.DB,
+		"BRIEFBOT_ALLOW_REPLAYS":    f.AllowReplays,
 		"BRIEFBOT_DIGEST_FREQUENCY": f.Digest.Frequency, "BRIEFBOT_DIGEST_TIME": f.Digest.Time,
 		"BRIEFBOT_DIGEST_TZ": f.Digest.Timezone, "BRIEFBOT_DIGEST_GRACE": f.Digest.Grace,
 	}
@@ -135,6 +142,13 @@ func Load(path string, getenv func(string) string, sections ...Section) (Config,
 		c.HTTPAddr = ":8080"
 	}
 	var errs []error
+	switch v := strings.ToLower(merged("BRIEFBOT_ALLOW_REPLAYS")); v {
+	case "", "false", "0", "no":
+	case "true", "1", "yes":
+		c.AllowReplays = true
+	default:
+		errs = append(errs, fmt.Errorf("BRIEFBOT_ALLOW_REPLAYS: %q: use true or false", v))
+	}
 	if lvl := merged("BRIEFBOT_LOG_LEVEL"); lvl != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
 			errs = append(errs, fmt.Errorf("BRIEFBOT_LOG_LEVEL: %q is not a level: use debug, info, warn or error", lvl))
@@ -255,10 +269,11 @@ func (c Config) Redacted() map[string]any {
 		declared = append(declared, map[string]string{"platform": d.Platform, "channel": d.Channel, "schedule": d.Schedule})
 	}
 	out := map[string]any{
-		"briefing":  c.BriefingDir,
-		"log_level": strings.ToLower(c.LogLevel.String()),
-		"http_addr": c.HTTPAddr,
-		"db":        c.Digests.DB,
+		"briefing":      c.BriefingDir,
+		"log_level":     strings.ToLower(c.LogLevel.String()),
+		"http_addr":     c.HTTPAddr,
+		"db":            c.Digests.DB,
+		"allow_replays": c.AllowReplays,
 		"digest_defaults": map[string]string{
 			"frequency": c.Digests.Defaults.Frequency(), "time": c.Digests.Defaults.Time, "timezone": c.Digests.Defaults.Zone,
 			"grace": c.Digests.Grace.String(),

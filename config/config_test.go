@@ -173,3 +173,25 @@ func TestPlatformSections(t *testing.T) {
 		t.Errorf("short public key: %v", err)
 	}
 }
+
+func TestAllowReplays(t *testing.T) {
+	cases := []struct {
+		v       string
+		want    bool
+		wantErr bool
+	}{{"", false, false}, {"true", true, false}, {"TRUE", true, false}, {"false", false, false}, {"sometimes", false, true}}
+	for _, c := range cases {
+		cfg, err := load("", func(k string) string {
+			if k == "BRIEFBOT_ALLOW_REPLAYS" {
+				return c.v
+			}
+			return ""
+		})
+		if (err != nil) != c.wantErr || cfg.AllowReplays != c.want {
+			t.Errorf("%q: got %v %v", c.v, cfg.AllowReplays, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "BRIEFBOT_ALLOW_REPLAYS") {
+			t.Errorf("%q: message does not name the setting: %v", c.v, err)
+		}
+	}
+}

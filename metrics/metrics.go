@@ -28,9 +28,13 @@ type Metrics struct {
 	digests   *prometheus.CounterVec
 	apiErrors *prometheus.CounterVec
 	rateWaits *prometheus.CounterVec
+	rejected  *prometheus.CounterVec
 }
 
-var _ bot.Observer = (*Metrics)(nil)
+var (
+	_ bot.Observer = (*Metrics)(nil)
+	_ bot.Rejecter = (*Metrics)(nil)
+)
 
 // New returns the metrics, registered with Go runtime and process
 // collectors.
@@ -54,8 +58,12 @@ func New() *Metrics {
 		rateWaits: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "briefbot_rate_limit_waits_total", Help: "Waits imposed by platform rate limits, by platform.",
 		}, []string{"platform"}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "briefbot_requests_rejected_total",
+			Help: "Requests refused before they were served, by platform and reason (signature, replay, overload).",
+		}, []string{"platform", "reason"}),
 	}
-	m.reg.MustRegister(m.commands, m.latency, m.digests, m.apiErrors, m.rateWaits,
+	m.reg.MustRegister(m.commands, m.latency, m.digests, m.apiErrors, m.rateWaits, m.rejected,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -88,3 +96,8 @@ func (m *Metrics) RateLimited(platform string) { m.rateWaits.WithLabelValues(pla
 
 // Digest implements bot.Observer.
 func (m *Metrics) Digest(platform, status string) { m.digests.WithLabelValues(platform, status).Inc() }
+
+// Rejected implements bot.Rejecter.
+func (m *Metrics) Rejected(platform, reason string) {
+	m.rejected.WithLabelValues(platform, reason).Inc()
+}

@@ -40,6 +40,12 @@ type Config struct {
 	Observer bot.Observer
 	// Sleep waits between retries (default the real clock).
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Replays remembers the interactions served, so a replayed one gets
+	// 401 (default: a set in memory of bot.DefaultSeenKeys).
+	Replays bot.SeenSet
+	// AllowReplays turns the replay check off (BRIEFBOT_ALLOW_REPLAYS,
+	// for load tests that replay one signed request).
+	AllowReplays bool
 }
 
 // Adapter answers /guarantees on Discord.
@@ -284,7 +290,8 @@ func checkAPIURL(v string) error {
 func Spec() bot.Spec {
 	return bot.Spec{Name: Name, Section: Section(), New: func(d bot.Deps, v config.Values) (bot.Platform, error) {
 		return New(Config{AppID: v.Get("app_id"), PublicKey: v.Get("public_key"), BotToken: v.Get("bot_token"),
-			GuildID: v.Get("guild_id"), APIURL: v.Get("api_url"), Log: d.Log, Observer: d.Observer}, d.Handler)
+			GuildID: v.Get("guild_id"), APIURL: v.Get("api_url"), Log: d.Log, Observer: d.Observer,
+			Replays: d.Replays, AllowReplays: d.AllowReplays}, d.Handler)
 	}}
 }
 
@@ -303,6 +310,12 @@ func New(cfg Config, h bot.Handler) (*Adapter, error) {
 	}
 	if cfg.Sleep == nil {
 		cfg.Sleep = digest.RealClock{}.Sleep
+	}
+	switch {
+	case cfg.AllowReplays:
+		cfg.Replays = nil
+	case cfg.Replays == nil:
+		cfg.Replays = bot.NewMemorySeen(bot.DefaultSeenKeys, cfg.Now)
 	}
 	a := &Adapter{cfg: cfg, h: h, log: cfg.Log.With("adapter", "discord"), cache: bot.NewResponseCache(1024), ids: newQueryIDs(cfg.Now)}
 	a.bg, a.cancelBg = context.WithCancel(context.Background())
@@ -335,7 +348,11 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := a.verifier.Verify(r.Header, body); err != nil {
 		a.log.Warn("rejected unverified interaction", "remote", r.RemoteAddr, "reason", err.Error())
+		bot.ReportRejected(a.cfg.Observer, string(Name), bot.RejectSignature)
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return
+	}
+	if !a.firstUse(w, r) {
 		return
 	}
 	var req request

@@ -331,6 +331,7 @@ func TestButtonsForLongQuestions(t *testing.T) {
 		t.Fatalf("share from the map: %s", raw)
 	}
 	e.a.ids = newQueryIDs(func() time.Time { return testNow }) // a restart forgets the map
+	e.a.cfg.Replays = bot.NewMemorySeen(10, e.a.cfg.Now)       // and the requests it served
 	if _, raw := press(shareID, true); !strings.Contains(raw, "Emmanuel Macron") {
 		t.Fatalf("share from the footer: %s", raw)
 	}

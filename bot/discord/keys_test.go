@@ -118,3 +118,5 @@ func mustHex(t *testing.T, s string) []byte {
 	}
 	return b
 }
+
+func (e *httpEnv) pubHex() string { return hex.EncodeToString(e.pub) }

@@ -56,6 +56,12 @@ type Config struct {
 	// Sleep waits between retries (default the real clock; tests
 	// inject their own).
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Replays remembers the signatures of requests served, so a replayed
+	// one gets 401 (default: a set in memory of bot.DefaultSeenKeys).
+	Replays bot.SeenSet
+	// AllowReplays turns the replay check off (BRIEFBOT_ALLOW_REPLAYS,
+	// for load tests that replay one signed request).
+	AllowReplays bool
 }
 
 // Adapter answers /guarantees on Slack.
@@ -118,6 +124,7 @@ func Spec() bot.Spec {
 		return New(Config{
 			BotToken: v.Get("bot_token"), AppToken: v.Get("app_token"), SigningSecret: v.Get("signing_secret"),
 			APIURL: v.Get("api_url"), ResponseType: v.Get("response"), PublicURL: v.Get("public_url"), Log: d.Log, Observer: d.Observer,
+			Replays: d.Replays, AllowReplays: d.AllowReplays,
 		}, d.Handler)
 	}}
 }
@@ -142,6 +149,12 @@ func New(cfg Config, h bot.Handler) (*Adapter, error) {
 	}
 	if cfg.Sleep == nil {
 		cfg.Sleep = digest.RealClock{}.Sleep
+	}
+	switch {
+	case cfg.AllowReplays:
+		cfg.Replays = nil
+	case cfg.Replays == nil:
+		cfg.Replays = bot.NewMemorySeen(bot.DefaultSeenKeys, cfg.Now)
 	}
 	opts := []slack.Option{slack.OptionHTTPClient(cfg.HTTPClient)}
 	if cfg.APIURL != "" {

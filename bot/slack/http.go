@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -48,11 +49,43 @@ func (a *Adapter) verified(next func(http.ResponseWriter, *http.Request, []byte)
 		}
 		if err := a.verifier.Verify(r.Header, body); err != nil {
 			a.log.Warn("rejected unverified request", "path", r.URL.Path, "remote", r.RemoteAddr, "reason", err.Error())
+			bot.ReportRejected(a.cfg.Observer, string(Name), bot.RejectSignature)
 			http.Error(w, "invalid request signature", http.StatusUnauthorized)
+			return
+		}
+		if !a.firstUse(w, r) {
 			return
 		}
 		next(w, r, body)
 	}
+}
+
+// firstUse refuses a verified request whose signature was served before
+// within its validity window: a recorded request replayed, 401. The
+// signature covers the timestamp and the body, so Slack's own retries
+// (re-signed) are not replays. When the guard cannot tell, it answers 503
+// rather than let a replay through.
+func (a *Adapter) firstUse(w http.ResponseWriter, r *http.Request) bool {
+	if a.cfg.Replays == nil {
+		return true
+	}
+	sec, _ := strconv.ParseInt(r.Header.Get("X-Slack-Request-Timestamp"), 10, 64) // Verify parsed it
+	expires := time.Unix(sec, 0).Add(MaxSkew + time.Second)
+	first, err := a.cfg.Replays.First(r.Context(), string(Name)+"\x00"+r.Header.Get("X-Slack-Signature"), expires)
+	switch {
+	case err != nil:
+		a.log.Error("replay guard", "err", err)
+		bot.ReportRejected(a.cfg.Observer, string(Name), bot.RejectOverload)
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "busy, try again", http.StatusServiceUnavailable)
+		return false
+	case !first:
+		a.log.Warn("rejected replayed request", "path", r.URL.Path, "remote", r.RemoteAddr)
+		bot.ReportRejected(a.cfg.Observer, string(Name), bot.RejectReplay)
+		http.Error(w, "request already served (replay)", http.StatusUnauthorized)
+		return false
+	}
+	return true
 }
 
 func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []byte) {

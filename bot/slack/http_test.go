@@ -301,7 +301,8 @@ func TestEvents(t *testing.T) {
 	e.fake.mu.Unlock()
 	ev := eventBody("Ev01", "<@U0BOT> what does macron want?", "1700000000.000100", "")
 	for retry := range 3 {
-		req := signed(t, u, testSecret, testNow, js, ev)
+		// Each delivery is signed afresh, retries too.
+		req := signed(t, u, testSecret, testNow.Add(time.Duration(retry)*time.Second), js, ev)
 		if retry > 0 {
 			req.Header.Set("X-Slack-Retry-Num", "1")
 			req.Header.Set("X-Slack-Retry-Reason", "http_timeout")

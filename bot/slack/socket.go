@@ -73,7 +73,8 @@ func (a *Adapter) handleSocketEvent(ctx context.Context, client *socketmode.Clie
 				a.log.Error("acking interaction", "err", err)
 			}
 		}
-		if ok {
+		// Slack redelivers an envelope it saw no ack for in time: act once.
+		if ok && (evt.Request == nil || a.seen.first("envelope\x00"+evt.Request.EnvelopeID, a.cfg.Now())) {
 			a.dispatchAction(cb)
 		}
 	case socketmode.EventTypeEventsAPI:

@@ -80,7 +80,10 @@ func (s *server) get(path string) (int, string) {
 }
 
 func (s *server) command(text string) string {
-	body := url.Values{"command": {"/guarantees"}, "text": {text}, "user_id": {"U1"}, "channel_id": {"C1"}}.Encode()
+	// Slack gives every command its own trigger_id, so no two are alike
+	// (the replay guard refuses a request served before).
+	body := url.Values{"command": {"/guarantees"}, "text": {text}, "user_id": {"U1"}, "channel_id": {"C1"},
+		"trigger_id": {strconv.FormatInt(time.Now().UnixNano(), 10)}}.Encode()
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	req, _ := http.NewRequest(http.MethodPost, "http://"+s.addr+"/slack/commands", strings.NewReader(body))
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
