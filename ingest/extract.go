@@ -114,6 +114,7 @@ func FromHTML(body []byte, pageURL string) (Article, error) {
 		return Article{}, fmt.Errorf("parsing HTML: %w", err)
 	}
 	meta := pageMeta(doc)
+	stripClutter(doc)
 	var base *url.URL
 	if pageURL != "" {
 		base, _ = url.Parse(pageURL)
@@ -136,9 +137,10 @@ func FromHTML(body []byte, pageURL string) (Article, error) {
 		return Article{}, fmt.Errorf("extracting the article: %w", err)
 	}
 	a := Article{Text: tidy(text.String()), Title: strings.TrimSpace(art.Title()), Outlet: strings.TrimSpace(art.SiteName())}
-	if a.Title == "" {
-		a.Title = meta["og:title"]
+	if og := meta["og:title"]; og != "" {
+		a.Title = og
 	}
+	a.Title = trimSiteName(a.Title, a.Outlet)
 	if t, err := art.PublishedTime(); err == nil && !t.IsZero() {
 		a.Date = t.Format("2006-01-02")
 	} else if d := dateIn(meta["date"]); d != "" {
@@ -224,4 +226,45 @@ func tidy(s string) string {
 		out = append(out, l)
 	}
 	return strings.Join(out, "\n") + "\n"
+}
+
+// clutterRE matches class and id words of page furniture around an
+// article: advertising, sharing, cookie banners, comments, related links.
+var clutterRE = regexp.MustCompile(`(?i)(^|[\s_-])(ad|ads|advert|advertisement|sponsor|sponsored|promo|share|social|cookie|cookies|consent|newsletter|comment|comments|related|most-read|outbrain|taboola)($|[\s_-])`)
+
+// stripClutter removes page furniture before extraction: Readability
+// scores whole blocks, so an advertisement inside the article's container
+// would otherwise stay in the text.
+func stripClutter(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode {
+			drop := c.Data == "script" || c.Data == "style" || c.Data == "noscript" || c.Data == "aside" || c.Data == "nav" || c.Data == "footer"
+			for _, a := range c.Attr {
+				if (a.Key == "class" || a.Key == "id") && clutterRE.MatchString(a.Val) {
+					drop = true
+				}
+			}
+			if drop {
+				n.RemoveChild(c)
+				c = next
+				continue
+			}
+			stripClutter(c)
+		}
+		c = next
+	}
+}
+
+// trimSiteName drops a " - Outlet" or " | Outlet" suffix from a title.
+func trimSiteName(title, outlet string) string {
+	if outlet == "" {
+		return title
+	}
+	for _, sep := range []string{" - ", " | ", " – ", " — ", " · "} {
+		if t, ok := strings.CutSuffix(title, sep+outlet); ok {
+			return strings.TrimSpace(t)
+		}
+	}
+	return title
 }

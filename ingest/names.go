@@ -6,6 +6,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/briefbot/briefbot/briefings"
 )
 
@@ -196,10 +198,15 @@ func slug(s string) string {
 	return b.String()
 }
 
-// fold drops the most common diacritics so ids stay ASCII.
+// fold drops diacritics (decomposing letters and dropping the marks) so
+// ids stay ASCII; letters that do not decompose are spelt out.
 func fold(s string) string {
-	r := strings.NewReplacer("á", "a", "à", "a", "ä", "a", "â", "a", "ą", "a", "ć", "c", "č", "c", "é", "e", "è", "e",
-		"ë", "e", "ę", "e", "í", "i", "ï", "i", "ł", "l", "ń", "n", "ñ", "n", "ó", "o", "ö", "o", "ô", "o", "ś", "s",
-		"š", "s", "ú", "u", "ü", "u", "ý", "y", "ź", "z", "ż", "z", "ž", "z", "Š", "s", "Ž", "z", "Ł", "l")
-	return r.Replace(s)
+	s = strings.NewReplacer("ł", "l", "Ł", "l", "ø", "o", "Ø", "o", "đ", "d", "Đ", "d", "ß", "ss", "æ", "ae", "œ", "oe").Replace(s)
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

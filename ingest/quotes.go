@@ -131,7 +131,7 @@ var speechVerbs = setOf("said", "says", "say", "told", "tells", "added", "adds",
 	"explained", "explains", "asked", "asks", "replied", "posted", "tweeted", "announced", "claimed", "claims",
 	"acknowledged", "hinted", "continued", "recalled", "urged", "urges", "conceded", "admitted", "emphasised",
 	"emphasized", "remarked", "commented", "vowed", "promised", "cautioned", "predicted", "confirmed", "called",
-	"described", "according", "insisting", "saying", "telling", "writing", "warning", "adding", "reiterated", "suggested")
+	"described", "according", "insisting", "calling", "saying", "telling", "writing", "warning", "adding", "reiterated", "suggested")
 
 // termMarkers before a quotation mark make it a term, not speech.
 var termMarkers = []string{"so-called", "so called", "dubbed", "known as", "termed", "labelled", "labeled", "the term", "the word", "the phrase"}
@@ -485,6 +485,12 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 		start := off + (len(t[:ws[k][0]]) - len(subj))
 		spk, ok := a.resolveSubject(subj, start)
 		if !ok {
+			// "what he called "…"": a pronoun just before the verb
+			if lw := lastWord(subj); pronouns[strings.ToLower(lw)] {
+				spk, ok = a.resolvePhrase(lw, start+len(subj)-len(lw))
+			}
+		}
+		if !ok {
 			// "said X:" — the speaker after the verb
 			if s2, ok2 := a.resolvePhrase(cutPhrase(t[ws[k][1]:]), off+ws[k][1]); ok2 {
 				spk, ok = s2, true
@@ -613,7 +619,36 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 	if id, name, ok := a.names.propose(p, role); ok {
 		return speaker{id: id, written: p, name: name}, true
 	}
+	// A surname alone ("Lavrov said"): the full name given earlier.
+	if f := strings.Fields(p); len(f) == 1 && isNameWord(f[0]) && off <= len(a.text) {
+		if full := a.fullNameBefore(f[0], off); full != "" {
+			if id, name, ok := a.names.propose(full, role); ok {
+				return speaker{id: id, written: p, name: name}, true
+			}
+		}
+	}
 	return speaker{}, false
+}
+
+// fullNameBefore finds, before off, the last mention of a surname with
+// the capitalised words before it ("Russian Foreign Minister Sergei
+// Lavrov"), outside quotation marks.
+func (a *attributor) fullNameBefore(surname string, off int) string {
+	re, err := regexp.Compile(`(?:\p{Lu}[\p{L}’'\-]*\s+)+` + regexp.QuoteMeta(surname) + `\b`)
+	if err != nil {
+		return ""
+	}
+	ms := re.FindAllStringIndex(a.text[:off], -1)
+	for i := len(ms) - 1; i >= 0; i-- {
+		if a.inSpan[ms[i][0]] {
+			continue
+		}
+		full := strings.Join(strings.Fields(a.text[ms[i][0]:ms[i][1]]), " ")
+		if hasPersonName(full) {
+			return full
+		}
+	}
+	return ""
 }
 
 func (a *attributor) isOutlet(p string) bool {
