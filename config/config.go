@@ -36,6 +36,10 @@ type Config struct {
 	// Platforms are the registered platforms' sections, by name.
 	Platforms map[string]Values
 	Digests   Digests
+	// Feeds are RSS or Atom feeds serve polls for new articles (feeds:).
+	Feeds []Feed
+	// Editors, when set, is the channel told about each new draft (editors:).
+	Editors *Editors
 
 	sections []Section
 }
@@ -96,6 +100,8 @@ type file struct {
 		Grace     string `yaml:"grace"`     // BRIEFBOT_DIGEST_GRACE
 	} `yaml:"digest_defaults"`
 	Digests []Declared `yaml:"digests"`
+	Feeds   []feedFile `yaml:"feeds"`
+	Editors *Editors   `yaml:"editors"`
 }
 
 // byEnv maps each environment variable to the file's value for it.
@@ -236,6 +242,7 @@ func Load(path string, getenv func(string) string, sections ...Section) (Config,
 		}
 	}
 	d.Declared = f.Digests
+	c.Feeds, c.Editors = loadFeeds(&f, names, &errs)
 	return c, errors.Join(errs...)
 }
 

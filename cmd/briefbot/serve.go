@@ -112,6 +112,8 @@ func serve(ctx context.Context, cfg config.Config, args []string, e env, log *sl
 	}
 	started("digests: scheduler", "db", dbPath, "declared", len(cfg.Digests.Declared), "grace", cfg.Digests.Grace)
 	go reloadOnHUP(ctx, e.hup, cfg, bt, log)
+	go watchBriefing(ctx, cfg, bt, log, watchInterval)
+	go pollFeeds(ctx, cfg, bt, deliverer.Senders, log)
 
 	needHTTP := slices.ContainsFunc(active, func(s bot.Spec) bool { return !s.Local })
 	locals := map[briefbot.Platform]bool{}
