@@ -49,10 +49,14 @@ func TestMatrixPictureOverHTTP(t *testing.T) {
 		t.Error("the edit replaces the embeds it should leave alone")
 	}
 
-	// Other answers carry no picture and cause no edit.
-	send(t, signedReq(t, env.srv.URL+"/discord/interactions", env.priv, testNow, interaction(2, sub("actors"), false)))
+	// Other answers carry no picture and cause no edit. (Each interaction
+	// has its own id: a repeated one is refused as a replay.)
+	send(t, signedReq(t, env.srv.URL+"/discord/interactions", env.priv, testNow, withID(interaction(2, sub("actors"), false), "1301")))
 	// A cached matrix answer still gets its picture.
-	send(t, signedReq(t, env.srv.URL+"/discord/interactions", env.priv, testNow, interaction(2, sub("matrix"), false)))
+	code, _, raw = send(t, signedReq(t, env.srv.URL+"/discord/interactions", env.priv, testNow, withID(interaction(2, sub("matrix"), false), "1302")))
+	if code != 200 {
+		t.Fatalf("second matrix: %d %s", code, raw)
+	}
 	waitFor(t, "the second edit", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return len(f.edits) == 2 })
 	if err := env.a.Stop(context.Background()); err != nil {
 		t.Fatal(err)
@@ -60,6 +64,11 @@ func TestMatrixPictureOverHTTP(t *testing.T) {
 	if len(f.edits) != 2 {
 		t.Fatalf("%d edits, want 2", len(f.edits))
 	}
+}
+
+// withID gives an interaction body another interaction id.
+func withID(body, id string) string {
+	return strings.Replace(body, `"id":"1300"`, `"id":"`+id+`"`, 1)
 }
 
 func checkAttachment(t *testing.T, body map[string]any) {
