@@ -93,7 +93,8 @@ type RenderOptions struct {
 // text is escaped, so nothing in it can mention or ping anyone.
 func Render(a briefings.Answer, opt RenderOptions) Message {
 	r := renderer{budget: MaxMessageText}
-	title := cut(strings.TrimSpace(a.Title), MaxHeaderText)
+	// Escaped like every other text: the title can echo what a user typed.
+	title := cut(escape(strings.TrimSpace(a.Title)), MaxHeaderText)
 	if title == "" {
 		title = "briefbot" // Block Kit refuses an empty header
 	}
