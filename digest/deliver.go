@@ -279,8 +279,8 @@ func (d *Deliverer) deliverClaimed(ctx context.Context, sub Subscription, row De
 	slot := row.Slot
 	log := d.log().With("subscription", sub.ID, "platform", sub.Platform, "channel", sub.Channel, "slot", slot.UTC().Format(time.RFC3339))
 	sender, ok := d.Senders[sub.Platform]
-	if !ok {
-		return fmt.Errorf("digest: no sender for platform %q", sub.Platform)
+	if !ok { // the platform is not configured in this process: settle, do not hold the claim
+		return d.record(ctx, sub.Platform, row, Failed, "", fmt.Sprintf("no sender for platform %q: it is not configured", sub.Platform), "", log)
 	}
 	br := d.Briefing()
 	version, err := d.version(ctx, br)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -38,6 +39,7 @@ type Runner struct {
 	// between the two fell while no scheduler was up.
 	leading         bool
 	start, downFrom time.Time
+	lost            atomic.Bool // the lease was lost during a pass: claim nothing more
 
 	errMu sync.Mutex
 	errs  []error
@@ -65,6 +67,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	r.init()
 	tick := r.tick()
 	wait := tick
+	go r.keepLease(ctx, tick)
 	for {
 		more, err := r.pass(ctx)
 		switch {
@@ -91,6 +94,28 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 	}
 }
+
+// keepLease renews the scheduler's lease every tick while a pass may be
+// blocked on the concurrency cap (a large fan-out), so that a standby
+// replica does not take it over and send beside this one.
+func (r *Runner) keepLease(ctx context.Context, tick time.Duration) {
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		now := r.D.Clock.Now()
+		held, _, err := r.D.Store.Lead(ctx, Claim{Owner: r.D.owner(), Now: now, LeaseUntil: now.Add(r.leaseLen())})
+		if err == nil && !held {
+			r.lost.Store(true)
+		}
+	}
+}
+
+func (r *Runner) leaseLen() time.Duration { return max(3*r.tick(), 3*time.Second) }
 
 func (r *Runner) tick() time.Duration {
 	if r.Tick > 0 {
@@ -139,10 +164,11 @@ func (r *Runner) pass(ctx context.Context) (bool, error) {
 	// One scheduler sends, deployment-wide: the others stand by, and
 	// take over when its lease expires.
 	now := d.Clock.Now()
-	lead, prev, err := d.Store.Lead(ctx, Claim{Owner: d.owner(), Now: now, LeaseUntil: now.Add(max(3*r.tick(), 3*time.Second))})
+	lead, prev, err := d.Store.Lead(ctx, Claim{Owner: d.owner(), Now: now, LeaseUntil: now.Add(r.leaseLen())})
 	if d.stored(err) != nil {
 		return false, fmt.Errorf("digest: taking the scheduler's lease: %w", err)
 	}
+	r.lost.Store(!lead)
 	if !lead {
 		if r.leading {
 			r.log().Warn("digest: another replica took the scheduler's lease; standing by")
@@ -160,6 +186,9 @@ func (r *Runner) pass(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("digest: reading expired claims: %w", err)
 	}
 	for _, h := range held {
+		if r.lost.Load() {
+			return false, nil
+		}
 		if _, busy := d.inflight.Load(inflightKey(h.Sub.ID, h.Delivery.Slot)); busy {
 			continue
 		}
@@ -181,6 +210,9 @@ func (r *Runner) pass(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("digest: reading due subscriptions: %w", err)
 	}
 	for _, sub := range subs {
+		if r.lost.Load() {
+			return false, nil
+		}
 		if err := r.schedule(ctx, sub, now); err != nil {
 			return false, err
 		}
@@ -287,6 +319,10 @@ func (r *Runner) schedule(ctx context.Context, sub Subscription, now time.Time) 
 	for _, slot := range deliver {
 		if err := r.acquire(ctx); err != nil {
 			return err
+		}
+		if r.lost.Load() { // another replica leads now; the slot is still due for it
+			<-r.sem
+			return nil
 		}
 		claimed, row, err := d.Store.Claim(ctx, sub.ID, slot, d.claim())
 		if d.stored(err) != nil || !claimed {

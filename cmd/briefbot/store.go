@@ -10,17 +10,26 @@ import (
 	"github.com/briefbot/briefbot"
 	"github.com/briefbot/briefbot/config"
 	"github.com/briefbot/briefbot/digest"
+	"github.com/briefbot/briefbot/store/postgres"
 	"github.com/briefbot/briefbot/store/sqlite"
 )
 
-// openStore opens the digest store BRIEFBOT_DB names: a SQLite file
-// (default ./briefbot.db; in memory for a console try-out without declared
+// openStore opens the digest store BRIEFBOT_DB names: a PostgreSQL URL
+// (postgres://…, for several replicas), or a SQLite file (default
+// ./briefbot.db; in memory for a console try-out without declared
 // digests). It returns the store and a name for the logs, never with a
 // password.
 func openStore(ctx context.Context, cfg config.Config, chat bool) (digest.Store, string, error) {
 	db := cfg.Digests.DB
 	if isPostgres(db) {
-		return nil, "", errors.New("BRIEFBOT_DB: PostgreSQL is not built into this binary yet")
+		if err := replicaModes(cfg); err != nil {
+			return nil, "", err
+		}
+		st, err := postgres.Open(ctx, db)
+		if err != nil {
+			return nil, "", fmt.Errorf("BRIEFBOT_DB: %w", err)
+		}
+		return st, postgres.Describe(db), nil
 	}
 	if db == "" {
 		db = "briefbot.db"
@@ -33,6 +42,24 @@ func openStore(ctx context.Context, cfg config.Config, chat bool) (digest.Store,
 		return nil, "", fmt.Errorf("BRIEFBOT_DB: %w", err)
 	}
 	return st, db, nil
+}
+
+// replicaModes refuses, with PostgreSQL (that is, with replicas), the
+// platform modes that hold one connection per process: each replica's
+// Socket Mode connection or gateway session would receive events on its
+// own, and the replicas would answer them more than once. HTTP modes
+// behind a load balancer send each request to one replica.
+func replicaModes(cfg config.Config) error {
+	var errs []error
+	if cfg.Configured("slack") && cfg.Platform("slack").Get("app_token") != "" {
+		errs = append(errs, errors.New("BRIEFBOT_DB is PostgreSQL, which is for running several replicas: Slack must then use HTTP mode "+
+			"(SLACK_SIGNING_SECRET, the request URLs pointing at the load balancer), not Socket Mode: unset SLACK_APP_TOKEN"))
+	}
+	if cfg.Configured("discord") && cfg.Platform("discord").Get("public_key") == "" {
+		errs = append(errs, errors.New("BRIEFBOT_DB is PostgreSQL, which is for running several replicas: Discord must then use HTTP interactions "+
+			"(DISCORD_PUBLIC_KEY, the interactions endpoint pointing at the load balancer), not the gateway"))
+	}
+	return errors.Join(errs...)
 }
 
 func isPostgres(db string) bool {
