@@ -209,6 +209,10 @@ type attributor struct {
 	spans  []span
 	inSpan []bool // per byte: inside a quotation
 	outlet []outletName
+	// last is the speaker of the latest attributed quotation, lastAt the
+	// offset of its opening mark.
+	last   speaker
+	lastAt int
 }
 
 type outletName struct {
@@ -237,6 +241,9 @@ func FindQuotes(b *briefings.Briefing, text string) ([]Found, *nameTable) {
 	var out []Found
 	for i, s := range a.spans {
 		f := a.attribute(i, s, out)
+		if f.Speaker != "" {
+			a.last, a.lastAt = speaker{id: f.Speaker, written: f.Written, name: f.Name}, s.open
+		}
 		out = append(out, f)
 	}
 	return out, a.names
@@ -601,7 +608,12 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 		if lp == "it" || lp == "they" {
 			return speaker{}, false
 		}
-		spk, ok := a.focus(off)
+		spk, at, ok := a.focusAt(off)
+		// A quotation attributed since the last named person: "he" is
+		// most likely its speaker ("…," he said, after "…," said X).
+		if a.last.id != "" && a.lastAt < off && (!ok || a.lastAt > at) {
+			spk, ok = a.last, true
+		}
 		spk.written = p
 		return spk, ok
 	}
@@ -664,6 +676,12 @@ func (a *attributor) isOutlet(p string) bool {
 // person named (outside quotation marks) in the nearest sentence before
 // it whose first person reference is a name rather than a pronoun.
 func (a *attributor) focus(off int) (speaker, bool) {
+	spk, _, ok := a.focusAt(off)
+	return spk, ok
+}
+
+// focusAt is focus with the offset of the mention.
+func (a *attributor) focusAt(off int) (speaker, int, bool) {
 	end := off
 	for range 10 {
 		start := sentenceStart(a.text, end, 0)
@@ -688,7 +706,7 @@ func (a *attributor) focus(off int) (speaker, bool) {
 		}
 		pron := pronounAt(seg, a.inSpan[start:end])
 		if firstAt >= 0 && (pron < 0 || firstAt < pron) {
-			return first, true
+			return first, start + firstAt, true
 		}
 		if start == 0 {
 			break
@@ -698,7 +716,7 @@ func (a *attributor) focus(off int) (speaker, bool) {
 			end--
 		}
 	}
-	return speaker{}, false
+	return speaker{}, 0, false
 }
 
 var pronounRE = regexp.MustCompile(`\b(he|she|He|She|his|her|His|Her)\b`)
