@@ -123,11 +123,12 @@ func PlanAccept(dir string, d Draft, only []string) (*Plan, error) {
 			continue
 		}
 		role := a.Role
+		summary := fmt.Sprintf("%s, %s, is quoted by %s (%s).", a.Name, role, src.Outlet, dateOr(src.Date))
 		if role == "" {
-			role = "Quoted by " + src.Outlet
+			role = "Quoted by " + src.Outlet + "; the article gives no role"
+			summary = fmt.Sprintf("%s is quoted by %s (%s).", a.Name, src.Outlet, dateOr(src.Date))
 		}
-		newActor[a.ID] = &briefings.Actor{ID: a.ID, Name: a.Name, Kind: "person", Role: role,
-			Summary: fmt.Sprintf("%s, %s, is quoted by %s (%s).", a.Name, role, src.Outlet, dateOr(src.Date))}
+		newActor[a.ID] = &briefings.Actor{ID: a.ID, Name: a.Name, Kind: "person", Role: role, Summary: summary}
 	}
 	for i, q := range d.Quotes {
 		key := fmt.Sprintf("quote:%d", i+1)
