@@ -695,7 +695,7 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 				first, firstAt = speaker{id: m.id, written: m.text, name: m.name}, m.at
 			}
 		}
-		if lead := leadingName(seg); lead != "" && hasPersonName(lead) && !a.inSpan[start+strings.Index(seg, lead)] {
+		if lead, at := leadingName(seg); lead != "" && hasPersonName(lead) && !a.inSpan[start+at] {
 			if _, _, _, known := a.names.match(lead); known {
 				// a known name: mentions has it
 			} else if id, name, ok := a.names.propose(lead, ""); ok {
@@ -734,7 +734,7 @@ func pronounAt(seg string, in []bool) int {
 func containsWord(s, w string) bool { return indexWord(s, w) >= 0 }
 
 func indexWord(s, w string) int {
-	ls, lw := strings.ToLower(s), strings.ToLower(w)
+	ls, lw := asciiLower(s), asciiLower(w)
 	from := 0
 	for {
 		k := strings.Index(ls[from:], lw)
@@ -757,9 +757,10 @@ func isWordByte(c byte) bool {
 
 // leadingName is the run of capitalised words a sentence opens with
 // ("Polish Foreign Minister Radosław Sikorski was more cautious").
-func leadingName(seg string) string {
-	seg = strings.TrimLeft(seg, " \n\"“")
-	toks := strings.Fields(seg)
+func leadingName(seg string) (string, int) {
+	trimmed := strings.TrimLeft(seg, " \n\t\r\"“")
+	at := len(seg) - len(trimmed)
+	toks := strings.Fields(trimmed)
 	n := 0
 	for n < len(toks) {
 		r, _ := utf8.DecodeRuneInString(toks[n])
@@ -771,7 +772,7 @@ func leadingName(seg string) string {
 			break
 		}
 	}
-	return strings.TrimRight(strings.Join(toks[:n], " "), ",")
+	return strings.TrimRight(strings.Join(toks[:n], " "), ","), at
 }
 
 // hasPersonName reports two or more capitalised words in a row that are
@@ -789,4 +790,16 @@ func hasPersonName(p string) bool {
 		}
 	}
 	return false
+}
+
+// asciiLower lowers ASCII letters only, so byte offsets in the result are
+// offsets in s (strings.ToLower may change the length of invalid UTF-8).
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
