@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/briefbot/briefbot/briefings"
 )
@@ -139,6 +140,9 @@ func Build(b *briefings.Briefing, art Article, now time.Time) Draft {
 	}
 	for _, n := range names.proposed {
 		if used[n.ID] {
+			if n.Role == "" {
+				n.Role = findRole(art.Text, n.Name)
+			}
 			d.NewActors = append(d.NewActors, *n)
 		}
 	}
@@ -260,7 +264,7 @@ func findEvents(text, date string) []Event {
 				d = dateOf(m[3], m[1], m[2], year)
 			} else if m := weekdayRE.FindStringSubmatch(s); m != nil && hasPub {
 				wd := weekdayOf(m[1])
-				t := pub.AddDate(0, 0, -1)
+				t := pub // the same day in a news report ("said on Friday", published Friday)
 				for t.Weekday() != wd {
 					t = t.AddDate(0, 0, -1)
 				}
@@ -270,7 +274,7 @@ func findEvents(text, date string) []Event {
 				continue
 			}
 			seen[s] = true
-			out = append(out, Event{Date: d, Text: s})
+			out = append(out, Event{Date: d, Text: strings.Join(strings.Fields(s), " ")})
 		}
 	}
 	return out
@@ -326,4 +330,46 @@ func splitSentences(p string) []string {
 		out = append(out, rest)
 	}
 	return out
+}
+
+// findRole reads a person's role from an apposition next to their name:
+// "Lithuania's president, Gitanas Nausėda," or "Dmitry Peskov, the
+// Kremlin spokesman,".
+func findRole(text, name string) string {
+	idx := strings.Index(text, name)
+	if idx < 0 {
+		return ""
+	}
+	isRole := func(chunk string) bool {
+		ws := strings.Fields(chunk)
+		if len(ws) == 0 || len(ws) > 8 {
+			return false
+		}
+		for _, w := range ws {
+			if lw := strings.ToLower(strings.Trim(w, ",.")); titleWords[lw] && lw != "the" && lw != "of" {
+				return true
+			}
+		}
+		return false
+	}
+	if rest, ok := strings.CutPrefix(text[idx+len(name):], ", "); ok {
+		if k := strings.IndexAny(rest, ",.:;\n"); k > 0 {
+			chunk := strings.TrimSpace(rest[:k])
+			if isRole(chunk) {
+				return strings.TrimPrefix(chunk, "the ")
+			}
+		}
+	}
+	if pre, ok := strings.CutSuffix(text[:idx], ", "); ok {
+		from := 0
+		if k := strings.LastIndexAny(pre, ",.:;\n—"); k >= 0 {
+			_, w := utf8.DecodeRuneInString(pre[k:])
+			from = k + w
+		}
+		chunk := strings.TrimSpace(pre[from:])
+		if isRole(chunk) {
+			return strings.TrimPrefix(strings.TrimPrefix(chunk, "the "), "The ")
+		}
+	}
+	return ""
 }

@@ -74,6 +74,7 @@ func PlanAccept(dir string, d Draft, only []string) (*Plan, error) {
 	}
 	read := func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, name)) }
 	p := &Plan{Files: map[string][]byte{}}
+	var extra []briefings.Problem // draft problems found before validation
 	edit := func(name string, path []string, items any) error {
 		data, ok := p.Files[name]
 		if !ok {
@@ -123,11 +124,12 @@ func PlanAccept(dir string, d Draft, only []string) (*Plan, error) {
 			continue
 		}
 		role := a.Role
+		summary := fmt.Sprintf("%s, %s, is quoted by %s (%s).", a.Name, role, src.Outlet, dateOr(src.Date))
 		if role == "" {
-			role = "Quoted by " + src.Outlet
+			role = "Quoted by " + src.Outlet + "; the article gives no role"
+			summary = fmt.Sprintf("%s is quoted by %s (%s).", a.Name, src.Outlet, dateOr(src.Date))
 		}
-		newActor[a.ID] = &briefings.Actor{ID: a.ID, Name: a.Name, Kind: "person", Role: role,
-			Summary: fmt.Sprintf("%s, %s, is quoted by %s (%s).", a.Name, role, src.Outlet, dateOr(src.Date))}
+		newActor[a.ID] = &briefings.Actor{ID: a.ID, Name: a.Name, Kind: "person", Role: role, Summary: summary}
 	}
 	for i, q := range d.Quotes {
 		key := fmt.Sprintf("quote:%d", i+1)
@@ -140,6 +142,10 @@ func PlanAccept(dir string, d Draft, only []string) (*Plan, error) {
 		}
 		if na, ok := newActor[q.Speaker.ID]; ok {
 			na.Evid = append(na.Evid, evidenceOf(q)...)
+			continue
+		}
+		if _, ok := old.ActorByID(q.Speaker.ID); !ok {
+			extra = append(extra, briefings.Problem{File: "draft " + d.Source.ID, Msg: fmt.Sprintf("%s: speaker %q is neither an actor of the briefing nor a new actor accepted with the draft", key, q.Speaker.ID)})
 			continue
 		}
 		if err := edit(briefings.FileActors, []string{"actors", "id=" + q.Speaker.ID, "evidence"}, evidenceOf(q)); err != nil {
@@ -187,6 +193,10 @@ func PlanAccept(dir string, d Draft, only []string) (*Plan, error) {
 			p.Changes = append(p.Changes, fmt.Sprintf("positions.yaml: %s on %s (%s) gains evidence: %q", s.Actor, s.Option, s.Stance, shorten(s.Quote, 70)))
 			continue
 		}
+		if why := conflicts(old, s); why != "" {
+			p.Skipped = append(p.Skipped, key+" ("+why+")")
+			continue
+		}
 		if s.Stance == string(briefings.Undecided) && len(s.Words) == 0 {
 			p.Skipped = append(p.Skipped, key+" (no words suggest a stance: add it by hand if it is one)")
 			continue
@@ -225,7 +235,9 @@ func PlanAccept(dir string, d Draft, only []string) (*Plan, error) {
 	var ve *briefings.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		p.Problems = ve
+		p.Problems = &briefings.ValidationError{Problems: append(extra, ve.Problems...)}
+	case err == nil && len(extra) > 0:
+		p.Problems = &briefings.ValidationError{Problems: extra}
 	case err != nil:
 		return nil, err
 	default:
@@ -316,6 +328,33 @@ func loadOverlay(dir string, files map[string][]byte) (*briefings.Briefing, erro
 		m[n] = &fstest.MapFile{Data: data}
 	}
 	return briefings.Load(m)
+}
+
+// side groups stances as check does: for, open, against.
+func side(s string) int {
+	switch briefings.Stance(s) {
+	case briefings.Proposes, briefings.Supports, briefings.Conditional:
+		return 1
+	case briefings.Opposes, briefings.RulesOut:
+		return -1
+	}
+	return 0
+}
+
+// conflicts says why a suggested position would contradict the position
+// of a collective the actor speaks for (which check refuses unexplained),
+// or "" when it does not.
+func conflicts(b *briefings.Briefing, s Suggested) string {
+	a, ok := b.ActorByID(s.Actor)
+	if !ok {
+		return ""
+	}
+	for _, m := range a.Member {
+		if q, ok := b.Position(m, s.Option); ok && side(string(q.Stance)) != side(s.Stance) {
+			return fmt.Sprintf("suggests %s, but %s, which %s speaks for, %s: reconcile by hand, with a note", s.Stance, m, s.Actor, q.Stance)
+		}
+	}
+	return ""
 }
 
 func stancePhrase(s string) string {

@@ -104,6 +104,13 @@ func (t *nameTable) mentions(seg string) []mention {
 	return out
 }
 
+// openers are capitalised words that open a sentence but start no name.
+var openers = setOf("take", "or", "and", "but", "asked", "like", "unlike", "in", "on", "at", "for", "after", "before",
+	"when", "while", "as", "so", "then", "meanwhile", "however", "still", "even", "yet", "also", "now", "speaking",
+	"writing", "according", "both", "neither", "either", "last", "this", "that", "these", "those", "its", "his", "her",
+	"their", "our", "ask", "consider", "meet", "from", "with", "without", "by", "to", "during", "since", "until",
+	"if", "although", "though", "because", "where", "why", "how", "what", "who", "here", "there", "today", "yesterday")
+
 // titleWords are words of a title or role, not of a name.
 var titleWords = setOf("president", "prime", "minister", "secretary", "chancellor", "spokeswoman", "spokesman",
 	"spokesperson", "chief", "foreign", "defence", "defense", "former", "general", "secretary-general", "ambassador",
@@ -131,6 +138,10 @@ func (t *nameTable) propose(p, role string) (id, name string, ok bool) {
 		start--
 	}
 	run := toks[start:end]
+	for len(run) > 0 && start == 0 && openers[strings.ToLower(strings.TrimRight(run[0], ","))] {
+		run = run[1:] // "Take Mark Rutte", "In Kyiv": a sentence's first word, not a name
+		start++
+	}
 	if len(run) == 0 {
 		return "", "", false
 	}

@@ -209,6 +209,10 @@ type attributor struct {
 	spans  []span
 	inSpan []bool // per byte: inside a quotation
 	outlet []outletName
+	// last is the speaker of the latest attributed quotation, lastAt the
+	// offset of its opening mark.
+	last   speaker
+	lastAt int
 }
 
 type outletName struct {
@@ -237,6 +241,9 @@ func FindQuotes(b *briefings.Briefing, text string) ([]Found, *nameTable) {
 	var out []Found
 	for i, s := range a.spans {
 		f := a.attribute(i, s, out)
+		if f.Speaker != "" {
+			a.last, a.lastAt = speaker{id: f.Speaker, written: f.Written, name: f.Name}, s.open
+		}
 		out = append(out, f)
 	}
 	return out, a.names
@@ -601,7 +608,12 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 		if lp == "it" || lp == "they" {
 			return speaker{}, false
 		}
-		spk, ok := a.focus(off)
+		spk, at, ok := a.focusAt(off)
+		// A quotation attributed since the last named person: "he" is
+		// most likely its speaker ("…," he said, after "…," said X).
+		if a.last.id != "" && a.lastAt < off && (!ok || a.lastAt > at) {
+			spk, ok = a.last, true
+		}
 		spk.written = p
 		return spk, ok
 	}
@@ -664,6 +676,12 @@ func (a *attributor) isOutlet(p string) bool {
 // person named (outside quotation marks) in the nearest sentence before
 // it whose first person reference is a name rather than a pronoun.
 func (a *attributor) focus(off int) (speaker, bool) {
+	spk, _, ok := a.focusAt(off)
+	return spk, ok
+}
+
+// focusAt is focus with the offset of the mention.
+func (a *attributor) focusAt(off int) (speaker, int, bool) {
 	end := off
 	for range 10 {
 		start := sentenceStart(a.text, end, 0)
@@ -677,7 +695,7 @@ func (a *attributor) focus(off int) (speaker, bool) {
 				first, firstAt = speaker{id: m.id, written: m.text, name: m.name}, m.at
 			}
 		}
-		if lead := leadingName(seg); lead != "" && hasPersonName(lead) && !a.inSpan[start+strings.Index(seg, lead)] {
+		if lead, at := leadingName(seg); lead != "" && hasPersonName(lead) && !a.inSpan[start+at] {
 			if _, _, _, known := a.names.match(lead); known {
 				// a known name: mentions has it
 			} else if id, name, ok := a.names.propose(lead, ""); ok {
@@ -688,7 +706,7 @@ func (a *attributor) focus(off int) (speaker, bool) {
 		}
 		pron := pronounAt(seg, a.inSpan[start:end])
 		if firstAt >= 0 && (pron < 0 || firstAt < pron) {
-			return first, true
+			return first, start + firstAt, true
 		}
 		if start == 0 {
 			break
@@ -698,7 +716,7 @@ func (a *attributor) focus(off int) (speaker, bool) {
 			end--
 		}
 	}
-	return speaker{}, false
+	return speaker{}, 0, false
 }
 
 var pronounRE = regexp.MustCompile(`\b(he|she|He|She|his|her|His|Her)\b`)
@@ -716,7 +734,7 @@ func pronounAt(seg string, in []bool) int {
 func containsWord(s, w string) bool { return indexWord(s, w) >= 0 }
 
 func indexWord(s, w string) int {
-	ls, lw := strings.ToLower(s), strings.ToLower(w)
+	ls, lw := asciiLower(s), asciiLower(w)
 	from := 0
 	for {
 		k := strings.Index(ls[from:], lw)
@@ -739,9 +757,10 @@ func isWordByte(c byte) bool {
 
 // leadingName is the run of capitalised words a sentence opens with
 // ("Polish Foreign Minister Radosław Sikorski was more cautious").
-func leadingName(seg string) string {
-	seg = strings.TrimLeft(seg, " \n\"“")
-	toks := strings.Fields(seg)
+func leadingName(seg string) (string, int) {
+	trimmed := strings.TrimLeft(seg, " \n\t\r\"“")
+	at := len(seg) - len(trimmed)
+	toks := strings.Fields(trimmed)
 	n := 0
 	for n < len(toks) {
 		r, _ := utf8.DecodeRuneInString(toks[n])
@@ -753,7 +772,7 @@ func leadingName(seg string) string {
 			break
 		}
 	}
-	return strings.TrimRight(strings.Join(toks[:n], " "), ",")
+	return strings.TrimRight(strings.Join(toks[:n], " "), ","), at
 }
 
 // hasPersonName reports two or more capitalised words in a row that are
@@ -771,4 +790,16 @@ func hasPersonName(p string) bool {
 		}
 	}
 	return false
+}
+
+// asciiLower lowers ASCII letters only, so byte offsets in the result are
+// offsets in s (strings.ToLower may change the length of invalid UTF-8).
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

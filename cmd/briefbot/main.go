@@ -7,6 +7,8 @@
 //	briefbot [--briefing DIR] [serve]              run the bot (console when no chat platform is configured)
 //	briefbot [--briefing DIR] ask [--format text|json] TEXT...
 //	briefbot [--briefing DIR] check                validate a briefing
+//	briefbot export DIR                            write the embedded briefing as editable YAML
+//	briefbot --briefing DIR ingest|drafts|review|accept|reject ...   add an article (see the README)
 package main
 
 import (
