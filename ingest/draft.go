@@ -340,18 +340,6 @@ func findRole(text, name string) string {
 	if idx < 0 {
 		return ""
 	}
-	isRole := func(chunk string) bool {
-		ws := strings.Fields(chunk)
-		if len(ws) == 0 || len(ws) > 8 {
-			return false
-		}
-		for _, w := range ws {
-			if lw := strings.ToLower(strings.Trim(w, ",.")); titleWords[lw] && lw != "the" && lw != "of" {
-				return true
-			}
-		}
-		return false
-	}
 	if rest, ok := strings.CutPrefix(text[idx+len(name):], ", "); ok {
 		if k := strings.IndexAny(rest, ",.:;\n"); k > 0 {
 			chunk := strings.TrimSpace(rest[:k])
@@ -372,4 +360,19 @@ func findRole(text, name string) string {
 		}
 	}
 	return ""
+}
+
+// isRole reports whether a short phrase names a role: it has a title
+// word ("the Kremlin spokesman", "Lithuania's president").
+func isRole(chunk string) bool {
+	ws := strings.Fields(chunk)
+	if len(ws) == 0 || len(ws) > 8 {
+		return false
+	}
+	for _, w := range ws {
+		if lw := strings.ToLower(strings.Trim(w, ",.")); titleWords[lw] && lw != "the" && lw != "of" {
+			return true
+		}
+	}
+	return false
 }

@@ -40,6 +40,9 @@ func newNameTable(b *briefings.Briefing) *nameTable {
 		for _, n := range append([]string{a.Name}, a.Aliases...) {
 			t.known = append(t.known, alias{n, a.ID, a.Name, person})
 		}
+		if person && len(strings.Fields(a.Name)) > 1 {
+			t.known = append(t.known, alias{lastWord(a.Name), a.ID, a.Name, person}) // "Peskov said"
+		}
 		if a.Role != "" && !strings.Contains(a.Role, ";") && person {
 			t.known = append(t.known, alias{a.Role, a.ID, a.Name, person})
 		}
@@ -105,7 +108,7 @@ func (t *nameTable) mentions(seg string) []mention {
 }
 
 // openers are capitalised words that open a sentence but start no name.
-var openers = setOf("take", "or", "and", "but", "asked", "like", "unlike", "in", "on", "at", "for", "after", "before",
+var openers = setOf("a", "an", "take", "or", "and", "but", "asked", "like", "unlike", "in", "on", "at", "for", "after", "before",
 	"when", "while", "as", "so", "then", "meanwhile", "however", "still", "even", "yet", "also", "now", "speaking",
 	"writing", "according", "both", "neither", "either", "last", "this", "that", "these", "those", "its", "his", "her",
 	"their", "our", "ask", "consider", "meet", "from", "with", "without", "by", "to", "during", "since", "until",
@@ -146,6 +149,9 @@ func (t *nameTable) propose(p, role string) (id, name string, ok bool) {
 		return "", "", false
 	}
 	full := strings.Join(run, " ")
+	if id, name, _, ok := t.match(full); ok {
+		return id, name, true // an actor the briefing has, by another phrase
+	}
 	for _, n := range t.proposed {
 		if n.Name == full || lastWord(n.Name) == full {
 			return n.ID, n.Name, true

@@ -429,7 +429,9 @@ func (a *attributor) after(after string, off int) (speaker, string, bool) {
 	// further on in the sentence: "…", Ukrainian President Volodymyr Zelenskyy said.
 	for k := 1; k < len(ws); k++ {
 		w := strings.ToLower(t[ws[k][0]:ws[k][1]])
-		if !speechVerbs[w] || w == "according" {
+		// "without saying", "adding that": a participle's subject is the
+		// sentence's, not the words before it
+		if !speechVerbs[w] || w == "according" || strings.HasSuffix(w, "ing") {
 			continue
 		}
 		subj := t[:ws[k][0]]
@@ -527,6 +529,10 @@ func (a *attributor) resolveSubject(subj string, off int) (speaker, bool) {
 			head = parts[len(parts)-3]
 		}
 		role := strings.TrimSpace(parts[len(parts)-1])
+		hc := strings.TrimSpace(lastClause(head))
+		if hc == "" || startsLower(hc) && !strings.HasPrefix(hc, "the ") && !hasPersonName(hc) || strings.Contains(role, " but ") {
+			return speaker{}, false // "for Ukraine, but left…": no apposition
+		}
 		idx := strings.LastIndex(subj, head)
 		if spk, ok := a.resolvePhraseRole(lastClause(head), role, off+idx); ok {
 			return spk, true
