@@ -75,7 +75,16 @@ type Adapter struct {
 	cache    *bot.ResponseCache
 	wg       sync.WaitGroup // background replies (mentions, shares)
 	socketUp atomic.Bool    // Socket Mode connected
+	// bg is the context of background replies: the server's, cut
+	// ReplyGrace after the server's context is done, or when Stop runs
+	// out of time.
+	bg       context.Context
+	bgCancel context.CancelFunc
 }
+
+// ReplyGrace is how long background replies (mentions, shares, pages)
+// may run on once the server stops; then they are cancelled.
+const ReplyGrace = 5 * time.Second
 
 // SocketConnected reports whether the Socket Mode connection is up.
 func (a *Adapter) SocketConnected() bool { return a.socketUp.Load() }
@@ -171,6 +180,7 @@ func New(cfg Config, h bot.Handler) (*Adapter, error) {
 		seen:  newDedupe(10*time.Minute, 10000),
 		cache: bot.NewResponseCache(1024),
 	}
+	a.bg, a.bgCancel = context.WithCancel(context.Background()) // until Start ties it to the server's
 	if cfg.SigningSecret != "" {
 		a.verifier = NewVerifier(cfg.SigningSecret, cfg.Now)
 	}
@@ -184,7 +194,11 @@ func (*Adapter) Name() briefbot.Platform { return Name }
 
 // Start implements bot.Platform: in HTTP mode it adds the Slack endpoints
 // to mux.
-func (a *Adapter) Start(_ context.Context, mux *http.ServeMux) error {
+func (a *Adapter) Start(ctx context.Context, mux *http.ServeMux) error {
+	// Background replies run under the server's context: once it is
+	// done they have ReplyGrace to finish, then are cancelled.
+	a.bg, a.bgCancel = context.WithCancel(context.WithoutCancel(ctx))
+	context.AfterFunc(ctx, func() { time.AfterFunc(ReplyGrace, a.bgCancel) })
 	if a.cfg.SigningSecret != "" {
 		a.Register(mux)
 		a.log.Info("slack: HTTP mode", "commands", "POST /slack/commands", "interactions", "POST /slack/interactions",
@@ -215,6 +229,7 @@ func (a *Adapter) Stop(ctx context.Context) error {
 	case <-done:
 		return nil
 	case <-ctx.Done():
+		a.bgCancel() // out of time: cancel them
 		return fmt.Errorf("slack: background replies still running: %w", ctx.Err())
 	}
 }
@@ -502,12 +517,13 @@ func (a *Adapter) withRetry(ctx context.Context, what string, call func() error)
 	}.Do(ctx, call)
 }
 
-// background runs f outside the request, bounded in time, tracked by Wait.
+// background runs f outside the request, under the server's context
+// (a.bg), bounded in time, tracked by Wait.
 func (a *Adapter) background(what string, f func(ctx context.Context) error) {
 	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := context.WithTimeout(a.bg, time.Minute)
 		defer cancel()
 		if err := f(ctx); err != nil {
 			a.log.Error(what, "err", err)

@@ -227,18 +227,7 @@ func runPlatforms(ctx context.Context, cfg config.Config, bt *bot.Bot, st digest
 	for _, run := range runners {
 		go func() { errc <- run(ctx) }()
 	}
-	var first error
-	for i := range runners {
-		err := <-errc
-		stopping := ctx.Err() != nil && errors.Is(err, context.Canceled) // cut short by the shutdown itself
-		if err != nil && !stopping && first == nil {
-			first = err
-		}
-		if i == 0 {
-			cancel() // one part ended (an error, the console's end of input, or ctx): stop the others
-		}
-	}
-	sctx, scancel := context.WithTimeout(context.Background(), shutdownGrace)
+	sctx, scancel, first := awaitRunners(ctx, cancel, errc, len(runners), log)
 	defer scancel()
 	for _, p := range running { // background replies (mentions, shares)
 		if err := p.Stop(sctx); err != nil {
@@ -291,33 +280,13 @@ func opsServer(cfg config.Config, mux *http.ServeMux, checks []readiness, m *met
 	})
 	mux.Handle("GET /metrics", m.Handler())
 
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	ln, err := edgeListen(cfg.HTTPAddr)
 	if err != nil {
 		return nil, fmt.Errorf("BRIEFBOT_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 	}
-	// ReadTimeout bounds headers and body together against slow clients.
-	// No WriteTimeout: answers (at most ~12 KB) fit the socket's send
-	// buffer, so a slow reader cannot stall a write, and each timeout costs
-	// a socket deadline per request.
-	srv := &http.Server{Handler: mux, ReadTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	srv := edgeServer(mux, m, log) // the limits are in edge.go
 	started("http: listening", "addr", ln.Addr().String(), "endpoints", "/healthz /readyz /metrics")
-	return func(ctx context.Context) error {
-		errc := make(chan error, 1)
-		go func() { errc <- srv.Serve(ln) }()
-		select {
-		case err := <-errc:
-			return fmt.Errorf("http server: %w", err)
-		case <-ctx.Done():
-			// Stop taking requests; let those in flight finish.
-			sctx, scancel := context.WithTimeout(context.Background(), shutdownGrace)
-			defer scancel()
-			if err := srv.Shutdown(sctx); err != nil {
-				return fmt.Errorf("http server shutdown: %w", err)
-			}
-			return nil
-		}
-	}, nil
+	return func(ctx context.Context) error { return serveEdge(ctx, srv, ln) }, nil
 }
 
 // healthcheck asks /healthz on BRIEFBOT_HTTP_ADDR, for container health
