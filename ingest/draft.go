@@ -38,8 +38,8 @@ type Draft struct {
 	// Terms are passages in quotation marks that are terms, not speech:
 	// attributed to no one.
 	Terms []string `json:"terms"`
-	// Text is the source's verbatim text.
-	Text string `json:"text"`
+	// Text is the source's verbatim text (left out of --json output).
+	Text string `json:"text,omitempty"`
 	// Created is when the draft was made (RFC 3339).
 	Created string `json:"created,omitempty"`
 }
@@ -147,6 +147,29 @@ func Build(b *briefings.Briefing, art Article, now time.Time) Draft {
 		}
 	}
 	d.Events = findEvents(art.Text, art.Date)
+	// empty lists, not null, in the JSON
+	for i := range d.Quotes {
+		if d.Quotes[i].Options == nil {
+			d.Quotes[i].Options = []string{}
+		}
+	}
+	for _, l := range []*[]string{&d.Terms} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if d.Quotes == nil {
+		d.Quotes = []Quote{}
+	}
+	if d.NewActors == nil {
+		d.NewActors = []NewActor{}
+	}
+	if d.Positions == nil {
+		d.Positions = []Suggested{}
+	}
+	if d.Events == nil {
+		d.Events = []Event{}
+	}
 	return d
 }
 
