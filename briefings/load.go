@@ -143,6 +143,7 @@ func Load(fsys fs.FS) (*Briefing, error) {
 		return nil, &ValidationError{Problems: l.problems}
 	}
 	sort.SliceStable(b.Timeline, func(i, j int) bool { return b.Timeline[i].Date < b.Timeline[j].Date })
+	b.buildLookups()
 	b.index = buildIndex(b)
 	lean := *b
 	lean.leadOnly = true
