@@ -561,12 +561,12 @@ func (b *Briefing) pairs(actors, options []entityRef, r reading) Answer {
 			}
 			pa := b.actorByID[p.Actor]
 			if shown == 0 {
-				c.a.Title = a.Name + " on " + o.Name + ": " + p.Stance.Label()
+				c.a.Title = a.Name + " on " + o.Name + ": " + p.StanceHistory()
 			}
 			if shown < 3 {
 				b.positionLead(c, a, o)
 			}
-			heading := pa.Name + " on " + o.Name + ": " + p.Stance.Label()
+			heading := pa.Name + " on " + o.Name + ": " + p.StanceHistory()
 			if label != "" {
 				heading += " (" + label + ")"
 			}
@@ -693,7 +693,7 @@ func (b *Briefing) compare(actors []entityRef) Answer {
 		var fields []Field
 		for _, r := range actors {
 			if p, ok := b.Position(r.id, o.ID); ok {
-				fields = append(fields, Field{Label: b.actorByID[r.id].Name, Value: p.Stance.Label() + ": " + p.Summary})
+				fields = append(fields, Field{Label: b.actorByID[r.id].Name, Value: p.StanceHistory() + ": " + p.Summary})
 				c.citeEvidence(p.Evid)
 			}
 		}

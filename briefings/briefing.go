@@ -208,14 +208,58 @@ func (s Stance) rank() int {
 	return 6
 }
 
-// Position is one actor's stance on one option.
+// Position is one actor's current stance on one option, with the stances
+// it held before (History, oldest first).
 type Position struct {
-	Actor   string     `yaml:"actor"`
-	Option  string     `yaml:"option"`
+	Actor  string `yaml:"actor"`
+	Option string `yaml:"option"`
+	Stance Stance `yaml:"stance"`
+	// Since is the date, YYYY-MM-DD, from which the evidence shows the
+	// stance: when absent, the earliest date of its evidence's sources.
+	// When given it must be the date of one of them.
+	Since   string       `yaml:"since,omitempty"`
+	Summary string       `yaml:"summary"`
+	Evid    []Evidence   `yaml:"evidence"`
+	History []PastStance `yaml:"history,omitempty"`
+	meta    pos
+	date    string // Since, or worked out from the evidence
+}
+
+// PastStance is a stance an actor held on an option before a newer source
+// showed it change: it stays in the briefing as history.
+type PastStance struct {
 	Stance  Stance     `yaml:"stance"`
+	Since   string     `yaml:"since,omitempty"`
 	Summary string     `yaml:"summary"`
 	Evid    []Evidence `yaml:"evidence"`
 	meta    pos
+	date    string
+}
+
+// Date is the date from which the evidence shows the current stance
+// (Since, or the earliest date of its sources), or "" when no source of
+// its evidence is dated.
+func (p *Position) Date() string { return p.date }
+
+// Date is the date from which the evidence showed the past stance.
+func (h *PastStance) Date() string { return h.date }
+
+// StanceHistory words the stance with its history, when it has one:
+// "rules out, since 2025-09-04; earlier: undecided, 2025-08-20". A stance
+// that never changed is its label alone.
+func (p *Position) StanceHistory() string {
+	if len(p.History) == 0 {
+		return p.Stance.Label()
+	}
+	s := p.Stance.Label() + ", since " + p.date + "; earlier: "
+	for i := len(p.History) - 1; i >= 0; i-- {
+		h := p.History[i]
+		s += h.Stance.Label() + ", " + h.date
+		if i > 0 {
+			s += "; "
+		}
+	}
+	return s
 }
 
 // Basis says how a piece of evidence supports a claim: whose words they are.

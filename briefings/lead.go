@@ -439,6 +439,9 @@ func (b *Briefing) positionLead(c *composer, a *Actor, o *Option) bool {
 	}
 	pa := b.actorByID[p.Actor]
 	text := pa.Name + " " + p.Stance.verb() + " " + o.Name
+	if len(p.History) > 0 {
+		text += " (" + strings.TrimPrefix(p.StanceHistory(), p.Stance.Label()+", ") + ")"
+	}
 	if label != "" {
 		text += " (" + label + ")"
 	}

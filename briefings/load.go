@@ -269,6 +269,12 @@ func (p *Position) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // UnmarshalYAML records the line of the entry.
+func (h *PastStance) UnmarshalYAML(n *yaml.Node) error {
+	type plain PastStance
+	return decodeNode(n, (*plain)(h), &h.meta)
+}
+
+// UnmarshalYAML records the line of the entry.
 func (e *Evidence) UnmarshalYAML(n *yaml.Node) error {
 	type plain Evidence
 	return decodeNode(n, (*plain)(e), &e.meta)

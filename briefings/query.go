@@ -96,7 +96,7 @@ func (b *Briefing) actorCard(c *composer, a *Actor) {
 	positions := b.PositionsOf(a.ID)
 	for _, p := range positions {
 		o := b.optionByID[p.Option]
-		c.section(Section{Heading: "On " + o.Name + ": " + p.Stance.Label(), Text: p.Summary, Quotes: c.quotes(p.Evid)})
+		c.section(Section{Heading: "On " + o.Name + ": " + p.StanceHistory(), Text: p.Summary, Quotes: c.quotes(p.Evid)})
 	}
 	if len(positions) == 0 {
 		c.section(Section{Heading: "Positions", Text: "Neither source records a position of " + a.Name + " on any option."})
@@ -150,7 +150,7 @@ func (b *Briefing) optionCard(c *composer, o *Option) {
 	}
 	for _, p := range positions {
 		a := b.actorByID[p.Actor]
-		c.section(Section{Heading: a.Name + ": " + p.Stance.Label(), Text: p.Summary, Quotes: c.quotes(p.Evid)})
+		c.section(Section{Heading: a.Name + ": " + p.StanceHistory(), Text: p.Summary, Quotes: c.quotes(p.Evid)})
 	}
 	if len(o.OpenQuestions) > 0 {
 		s := Section{Heading: "Open questions"}
@@ -293,11 +293,31 @@ func (b *Briefing) news(c *composer, seen []string) Section {
 			c.cite(src.ID)
 		}
 	}
-	for _, p := range b.Positions {
-		if !old["position:"+p.Actor+"/"+p.Option+"/"+string(p.Stance)] {
-			text := "Position: " + b.actorByID[p.Actor].Name + " on " + b.optionByID[p.Option].Name + ", " + p.Stance.Label() + ". " + p.Summary
-			s.Items = append(s.Items, c.item(text, p.Evid))
+	// The stance each pair held at the last digest, to name a move.
+	was := map[string]Stance{}
+	for _, k := range seen {
+		if rest, ok := strings.CutPrefix(k, "position:"); ok {
+			if i := strings.LastIndexByte(rest, '/'); i > 0 {
+				was[rest[:i]] = Stance(rest[i+1:])
+			}
 		}
+	}
+	for _, p := range b.Positions {
+		if old["position:"+p.Actor+"/"+p.Option+"/"+string(p.Stance)] {
+			continue
+		}
+		who := b.actorByID[p.Actor].Name + " on " + b.optionByID[p.Option].Name
+		var text string
+		if prev, ok := was[p.Actor+"/"+p.Option]; ok && prev != p.Stance {
+			text = "Changed: " + who + ", from " + prev.Label() + " to " + p.Stance.Label()
+			if p.date != "" {
+				text += " (since " + p.date + ")"
+			}
+			text += ". " + p.Summary
+		} else {
+			text = "Position: " + who + ", " + p.StanceHistory() + ". " + p.Summary
+		}
+		s.Items = append(s.Items, c.item(text, p.Evid))
 	}
 	for _, e := range b.Timeline {
 		if !old["event:"+e.Date+":"+e.Text] {
