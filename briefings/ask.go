@@ -561,12 +561,12 @@ func (b *Briefing) pairs(actors, options []entityRef, r reading) Answer {
 			}
 			pa := b.actorByID[p.Actor]
 			if shown == 0 {
-				c.a.Title = a.Name + " on " + o.Name + ": " + p.Stance.Label()
+				c.a.Title = a.Name + " on " + o.Name + ": " + p.StanceHistory()
 			}
 			if shown < 3 {
 				b.positionLead(c, a, o)
 			}
-			heading := pa.Name + " on " + o.Name + ": " + p.Stance.Label()
+			heading := pa.Name + " on " + o.Name + ": " + p.StanceHistory()
 			if label != "" {
 				heading += " (" + label + ")"
 			}
@@ -622,11 +622,9 @@ func (b *Briefing) relatedPosition(a *Actor, optionID string) (*Position, string
 			return p, "no position of " + a.Name + "'s own is recorded; this is " + b.actorByID[m].Name + "'s"
 		}
 	}
-	for _, other := range b.Actors {
-		if slices.Contains(other.Member, a.ID) {
-			if p, ok := b.Position(other.ID, optionID); ok {
-				return p, "speaking for " + a.Name
-			}
+	for _, other := range b.voicesOf[a.ID] {
+		if p, ok := b.Position(other, optionID); ok {
+			return p, "speaking for " + a.Name
 		}
 	}
 	return nil, ""
@@ -691,11 +689,11 @@ func (b *Briefing) compare(actors []entityRef) Answer {
 	}
 	c := b.compose("compare", strings.Join(names, " and ")+" compared")
 	b.compareLead(c, actors)
-	for _, o := range b.Options {
+	for _, o := range b.optionsHeldBy(actors) {
 		var fields []Field
 		for _, r := range actors {
 			if p, ok := b.Position(r.id, o.ID); ok {
-				fields = append(fields, Field{Label: b.actorByID[r.id].Name, Value: p.Stance.Label() + ": " + p.Summary})
+				fields = append(fields, Field{Label: b.actorByID[r.id].Name, Value: p.StanceHistory() + ": " + p.Summary})
 				c.citeEvidence(p.Evid)
 			}
 		}
@@ -715,12 +713,31 @@ func (b *Briefing) compare(actors []entityRef) Answer {
 	return c.answer()
 }
 
+// optionsHeldBy returns, in briefing order, the options any of the
+// actors takes a position on.
+func (b *Briefing) optionsHeldBy(actors []entityRef) []*Option {
+	var at []int
+	for _, r := range actors {
+		for _, p := range b.byActor[r.id] {
+			if i := b.optionAt[p.Option]; !slices.Contains(at, i) {
+				at = append(at, i)
+			}
+		}
+	}
+	slices.Sort(at)
+	out := make([]*Option, len(at))
+	for k, i := range at {
+		out[k] = b.Options[i]
+	}
+	return out
+}
+
 // reportedBy lists what the sources cite from an outlet.
 func (b *Briefing) reportedBy(r entityRef) Answer {
 	o := b.outletByID[r.id]
 	c := b.compose("outlet", "What the sources cite from "+o.Name)
 	seen := map[string]bool{}
-	for i := range b.index.docs {
+	for _, i := range b.index.viaDocs[o.ID] {
 		d := &b.index.docs[i]
 		for _, e := range d.evid {
 			if e.Via != o.ID || seen[e.Quote] {

@@ -10,6 +10,7 @@ package briefings
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -30,6 +31,18 @@ type Briefing struct {
 	actorByID  map[string]*Actor
 	optionByID map[string]*Option
 	index      *index
+	// Positions by actor (briefing order), by option (most favourable
+	// first) and by pair; the actors who speak for each collective
+	// (part_of), in briefing order; the actors and options in list order.
+	byActor       map[string][]*Position
+	byOption      map[string][]*Position
+	byPair        map[[2]string]*Position
+	voicesOf      map[string][]string
+	actorsListed  []*Actor
+	optionsListed []*Option
+	optionAt      map[string]int
+	// actorsWithPositions are the actors a digest may focus on.
+	actorsWithPositions []*Actor
 	// lean is this briefing composing short answers only; leadOnly marks
 	// the lean twin.
 	lean     *Briefing
@@ -174,23 +187,79 @@ func Stances() []Stance {
 // Label is the stance in plain words ("rules out").
 func (s Stance) Label() string { return strings.ReplaceAll(string(s), "-", " ") }
 
-func (s Stance) valid() bool {
-	for _, v := range Stances() {
-		if s == v {
-			return true
-		}
+func (s Stance) valid() bool { return s.rank() < len(Stances()) }
+
+// rank is the stance's place in display order (len(Stances()) if invalid).
+func (s Stance) rank() int {
+	switch s {
+	case Proposes:
+		return 0
+	case Supports:
+		return 1
+	case Conditional:
+		return 2
+	case Undecided:
+		return 3
+	case Opposes:
+		return 4
+	case RulesOut:
+		return 5
 	}
-	return false
+	return 6
 }
 
-// Position is one actor's stance on one option.
+// Position is one actor's current stance on one option, with the stances
+// it held before (History, oldest first).
 type Position struct {
-	Actor   string     `yaml:"actor"`
-	Option  string     `yaml:"option"`
+	Actor  string `yaml:"actor"`
+	Option string `yaml:"option"`
+	Stance Stance `yaml:"stance"`
+	// Since is the date, YYYY-MM-DD, from which the evidence shows the
+	// stance: when absent, the earliest date of its evidence's sources.
+	// When given it must be the date of one of them.
+	Since   string       `yaml:"since,omitempty"`
+	Summary string       `yaml:"summary"`
+	Evid    []Evidence   `yaml:"evidence"`
+	History []PastStance `yaml:"history,omitempty"`
+	meta    pos
+	date    string // Since, or worked out from the evidence
+}
+
+// PastStance is a stance an actor held on an option before a newer source
+// showed it change: it stays in the briefing as history.
+type PastStance struct {
 	Stance  Stance     `yaml:"stance"`
+	Since   string     `yaml:"since,omitempty"`
 	Summary string     `yaml:"summary"`
 	Evid    []Evidence `yaml:"evidence"`
 	meta    pos
+	date    string
+}
+
+// Date is the date from which the evidence shows the current stance
+// (Since, or the earliest date of its sources), or "" when no source of
+// its evidence is dated.
+func (p *Position) Date() string { return p.date }
+
+// Date is the date from which the evidence showed the past stance.
+func (h *PastStance) Date() string { return h.date }
+
+// StanceHistory words the stance with its history, when it has one:
+// "rules out, since 2025-09-04; earlier: undecided, 2025-08-20". A stance
+// that never changed is its label alone.
+func (p *Position) StanceHistory() string {
+	if len(p.History) == 0 {
+		return p.Stance.Label()
+	}
+	s := p.Stance.Label() + ", since " + p.date + "; earlier: "
+	for i := len(p.History) - 1; i >= 0; i-- {
+		h := p.History[i]
+		s += h.Stance.Label() + ", " + h.date
+		if i > 0 {
+			s += "; "
+		}
+	}
+	return s
 }
 
 // Basis says how a piece of evidence supports a claim: whose words they are.
@@ -253,38 +322,61 @@ func (b *Briefing) ActorByID(id string) (*Actor, bool) { a, ok := b.actorByID[id
 // OptionByID returns the option with the given id.
 func (b *Briefing) OptionByID(id string) (*Option, bool) { o, ok := b.optionByID[id]; return o, ok }
 
-// PositionsOf returns the positions of an actor, in briefing order.
+// PositionsOf returns the positions of an actor, in briefing order. The
+// slice is the briefing's own: do not modify it.
 func (b *Briefing) PositionsOf(actorID string) []*Position {
-	var out []*Position
-	for _, p := range b.Positions {
-		if p.Actor == actorID {
-			out = append(out, p)
-		}
-	}
-	return out
+	return slices.Clip(b.byActor[actorID])
 }
 
 // PositionsOn returns the positions on an option, most favourable first.
+// The slice is the briefing's own: do not modify it.
 func (b *Briefing) PositionsOn(optionID string) []*Position {
-	var out []*Position
-	for _, s := range Stances() {
-		for _, p := range b.Positions {
-			if p.Option == optionID && p.Stance == s {
-				out = append(out, p)
-			}
-		}
-	}
-	return out
+	return slices.Clip(b.byOption[optionID])
 }
 
 // Position returns the actor's position on the option, if the briefing has one.
 func (b *Briefing) Position(actorID, optionID string) (*Position, bool) {
+	p, ok := b.byPair[[2]string{actorID, optionID}]
+	return p, ok
+}
+
+// buildLookups indexes a validated briefing's positions by actor, option
+// and pair, and the actors and options in the order lists show them, so
+// that no answer scans every position.
+func (b *Briefing) buildLookups() {
+	b.byActor = make(map[string][]*Position, len(b.Actors))
+	b.byOption = make(map[string][]*Position, len(b.Options))
+	b.byPair = make(map[[2]string]*Position, len(b.Positions))
 	for _, p := range b.Positions {
-		if p.Actor == actorID && p.Option == optionID {
-			return p, true
+		b.byActor[p.Actor] = append(b.byActor[p.Actor], p)
+		b.byOption[p.Option] = append(b.byOption[p.Option], p)
+		b.byPair[[2]string{p.Actor, p.Option}] = p
+	}
+	for _, ps := range b.byOption {
+		slices.SortStableFunc(ps, func(x, y *Position) int { return x.Stance.rank() - y.Stance.rank() })
+	}
+	b.voicesOf = map[string][]string{}
+	for _, a := range b.Actors {
+		for _, m := range a.Member {
+			if !slices.Contains(b.voicesOf[m], a.ID) {
+				b.voicesOf[m] = append(b.voicesOf[m], a.ID)
+			}
 		}
 	}
-	return nil, false
+	b.actorsListed = slices.Clone(b.Actors)
+	slices.SortStableFunc(b.actorsListed, func(x, y *Actor) int { return kindRank(x.Kind) - kindRank(y.Kind) })
+	b.optionsListed = slices.Clone(b.Options)
+	slices.SortStableFunc(b.optionsListed, func(x, y *Option) int { return optRank(x.Kind) - optRank(y.Kind) })
+	b.actorsWithPositions = nil
+	for _, a := range b.Actors {
+		if len(b.byActor[a.ID]) > 0 {
+			b.actorsWithPositions = append(b.actorsWithPositions, a)
+		}
+	}
+	b.optionAt = make(map[string]int, len(b.Options))
+	for i, o := range b.Options {
+		b.optionAt[o.ID] = i
+	}
 }
 
 // pos is where an entry stands in its file, and the keys it has that its

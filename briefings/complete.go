@@ -36,6 +36,8 @@ func (b *Briefing) Complete(kind EntityKind, typed string, n int) []Completion {
 		return nil
 	}
 	q := strings.ToLower(strings.TrimSpace(typed))
+	// The closest name by typo, worked out once for every entry.
+	typo, _, typoOK := b.resolve(typed, kind)
 	score := func(e entry) int {
 		if q == "" {
 			return 1
@@ -53,7 +55,7 @@ func (b *Briefing) Complete(kind EntityKind, typed string, n int) []Completion {
 			}
 		}
 		if best == 0 {
-			if ref, _, ok := b.resolve(typed, kind); ok && ref.id == e.id {
+			if typoOK && typo.id == e.id {
 				best = 1
 			}
 		}

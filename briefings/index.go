@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // EntityKind tells what a name refers to.
@@ -51,6 +52,17 @@ type index struct {
 	docs []doc
 	df   map[string]int
 	avg  float64
+	// post lists, for each stem, the passages that have it (in passage
+	// order) with how often: search scores only the passages that share
+	// a word with the question.
+	post map[string][]posting
+	// scratch holds per-passage score buffers for search, reused.
+	scratch sync.Pool
+	// viaDocs lists, for each outlet, the passages with evidence it relayed.
+	viaDocs map[string][]int32
+	// memo caches the stems of texts while the index is built (the copies
+	// of a source share their sentences); dropped once it is.
+	memo map[string][]string
 
 	// evidence is every piece of evidence in the briefing, once per quote;
 	// stemsOf caches the stems of quotes and of the briefing's own texts.
@@ -168,8 +180,7 @@ func (ix *index) nearKnown(stem string) bool {
 // doc is one searchable passage: a sentence of a source, or an item of the
 // briefing (with the evidence it carries).
 type doc struct {
-	terms    []string
-	tf       map[string]int
+	n        int32 // how many terms it has
 	text     string
 	sourceID string      // set for source sentences
 	evid     []Evidence  // set for briefing items
@@ -183,6 +194,9 @@ func buildIndex(b *Briefing) *index {
 		vocabSet:  map[string]bool{},
 		nameWords: map[string][]entityRef{},
 		df:        map[string]int{},
+		post:      map[string][]posting{},
+		viaDocs:   map[string][]int32{},
+		memo:      map[string][]string{},
 	}
 	addForm := func(ref entityRef, form nameForm, names []string) {
 		for _, n := range names {
@@ -260,28 +274,36 @@ func buildIndex(b *Briefing) *index {
 		}
 	}
 	ix.stemsOf = map[string][]string{}
+	cacheStems := func(text string) {
+		if _, ok := ix.stemsOf[text]; !ok {
+			ix.stemsOf[text] = ix.memoStems(text)
+		}
+	}
 	seenQuote := map[string]bool{}
-	for _, d := range ix.docs {
-		ix.stemsOf[d.text] = stems(d.text)
+	for i, d := range ix.docs {
+		cacheStems(d.text)
 		for _, e := range d.evid {
 			if k := quoteKey(e.Quote); !seenQuote[k] {
 				seenQuote[k] = true
 				ix.evidence = append(ix.evidence, e)
-				ix.stemsOf[e.Quote] = stems(e.Quote)
+				cacheStems(e.Quote)
+			}
+			if e.Via != "" {
+				if v := ix.viaDocs[e.Via]; len(v) == 0 || v[len(v)-1] != int32(i) {
+					ix.viaDocs[e.Via] = append(v, int32(i))
+				}
 			}
 		}
 	}
 	for _, e := range b.Timeline {
-		ix.stemsOf[e.Text] = stems(e.Text)
+		cacheStems(e.Text)
 	}
 	// Every sentence of our own texts, for leads that state one.
-	ix.stemsOf[b.Overview.BottomLine.Text] = stems(b.Overview.BottomLine.Text)
+	cacheStems(b.Overview.BottomLine.Text)
 	for _, d := range ix.docs {
 		if d.sourceID == "" {
 			for _, sen := range sentencesOf(d.text) {
-				if _, ok := ix.stemsOf[sen]; !ok {
-					ix.stemsOf[sen] = stems(sen)
-				}
+				cacheStems(sen)
 			}
 		}
 	}
@@ -331,12 +353,37 @@ func buildIndex(b *Briefing) *index {
 	}
 	total := 0
 	for _, d := range ix.docs {
-		total += len(d.terms)
+		total += int(d.n)
+	}
+	ix.memo = nil
+	ndocs := len(ix.docs)
+	ix.scratch.New = func() any {
+		return &scratch{score: make([]float64, ndocs), matched: make([]uint16, ndocs)}
 	}
 	if len(ix.docs) > 0 {
 		ix.avg = float64(total) / float64(len(ix.docs))
 	}
 	return ix
+}
+
+// scratch is search's per-passage accumulators: dense, so a common word
+// costs an addition per passage, and cleared by the list of those touched.
+type scratch struct {
+	score   []float64
+	matched []uint16
+	touched []int32
+}
+
+func (s *scratch) reset() {
+	for _, d := range s.touched {
+		s.score[d], s.matched[d] = 0, 0
+	}
+	s.touched = s.touched[:0]
+}
+
+// posting is one passage a stem occurs in, and how often.
+type posting struct {
+	doc, tf int32
 }
 
 func (ix *index) addDoc(d doc) {
@@ -345,18 +392,35 @@ func (ix *index) addDoc(d doc) {
 	for _, e := range d.evid {
 		text += " " + e.Quote
 	}
-	d.terms = stems(d.heading + " " + text)
-	if len(d.terms) == 0 {
+	terms := ix.memoStems(d.heading + " " + text)
+	if len(terms) == 0 {
 		return
 	}
-	d.tf = map[string]int{}
-	for _, t := range d.terms {
-		if d.tf[t] == 0 {
-			ix.df[t]++
+	d.n = int32(len(terms))
+	at := int32(len(ix.docs))
+	for _, t := range terms {
+		ps := ix.post[t]
+		if n := len(ps); n > 0 && ps[n-1].doc == at {
+			ps[n-1].tf++
+			continue
 		}
-		d.tf[t]++
+		ix.df[t]++
+		ix.post[t] = append(ps, posting{doc: at, tf: 1})
 	}
 	ix.docs = append(ix.docs, d)
+}
+
+// memoStems is stems, remembered while the index is built.
+func (ix *index) memoStems(text string) []string {
+	if ix.memo == nil {
+		return stems(text)
+	}
+	if st, ok := ix.memo[text]; ok {
+		return st
+	}
+	st := stems(text)
+	ix.memo[text] = st
+	return st
 }
 
 // sentences splits a source text into its sentences and headings, keeping
@@ -627,31 +691,56 @@ func (ix *index) search(toks []token, n int) []hit {
 	const k1, b = 1.2, 0.75
 	N := float64(len(ix.docs))
 	need := (len(terms) + 1) / 2
-	var hits []hit
-	for i := range ix.docs {
-		d := &ix.docs[i]
-		score, matched := 0.0, 0
-		for _, t := range terms {
-			f := float64(d.tf[t])
-			if f == 0 {
-				continue
-			}
-			matched++
-			df := float64(ix.df[t])
-			idf := math.Log(1 + (N-df+0.5)/(df+0.5))
-			score += idf * f * (k1 + 1) / (f + k1*(1-b+b*float64(len(d.terms))/ix.avg))
+	// Scores accumulate term by term, in the order of the terms, for
+	// every passage that has one: the same sums a scan of every passage
+	// would make.
+	sc := ix.scratch.Get().(*scratch)
+	defer ix.scratch.Put(sc)
+	defer sc.reset()
+	for _, t := range terms {
+		ps := ix.post[t]
+		if len(ps) == 0 {
+			continue
 		}
-		if matched >= need && score > 0 {
-			// Prefer the briefing's own items, which carry attribution.
-			if d.sourceID == "" {
-				score *= 1.25
+		df := float64(ix.df[t])
+		idf := math.Log(1 + (N-df+0.5)/(df+0.5))
+		for _, p := range ps {
+			f := float64(p.tf)
+			if sc.matched[p.doc] == 0 {
+				sc.touched = append(sc.touched, p.doc)
 			}
-			hits = append(hits, hit{d, score})
+			sc.score[p.doc] += idf * f * (k1 + 1) / (f + k1*(1-b+b*float64(ix.docs[p.doc].n)/ix.avg))
+			sc.matched[p.doc]++
 		}
 	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
-	if len(hits) > n {
-		hits = hits[:n]
+	// The n best, best first; on a tie the earlier passage.
+	var hits []hit
+	var at []int32
+	better := func(s float64, d int32, i int) bool {
+		return s > hits[i].score || s == hits[i].score && d < at[i]
+	}
+	for _, d := range sc.touched {
+		s := sc.score[d]
+		if int(sc.matched[d]) < need || s <= 0 {
+			continue
+		}
+		// Prefer the briefing's own items, which carry attribution.
+		if ix.docs[d].sourceID == "" {
+			s *= 1.25
+		}
+		if len(hits) == n && !better(s, d, n-1) {
+			continue
+		}
+		i := len(hits)
+		if i < n {
+			hits, at = append(hits, hit{}), append(at, 0)
+		} else {
+			i--
+		}
+		for ; i > 0 && better(s, d, i-1); i-- {
+			hits[i], at[i] = hits[i-1], at[i-1]
+		}
+		hits[i], at[i] = hit{&ix.docs[d], s}, d
 	}
 	return hits
 }

@@ -439,6 +439,9 @@ func (b *Briefing) positionLead(c *composer, a *Actor, o *Option) bool {
 	}
 	pa := b.actorByID[p.Actor]
 	text := pa.Name + " " + p.Stance.verb() + " " + o.Name
+	if len(p.History) > 0 {
+		text += " (" + strings.TrimPrefix(p.StanceHistory(), p.Stance.Label()+", ") + ")"
+	}
 	if label != "" {
 		text += " (" + label + ")"
 	}
@@ -456,13 +459,7 @@ func (b *Briefing) positionLead(c *composer, a *Actor, o *Option) bool {
 // voices are the actors whose words count as an actor's: itself, and
 // those who speak for it.
 func (b *Briefing) voices(a *Actor) []string {
-	out := []string{a.ID}
-	for _, p := range b.Actors {
-		if slices.Contains(p.Member, a.ID) {
-			out = append(out, p.ID)
-		}
-	}
-	return out
+	return append([]string{a.ID}, b.voicesOf[a.ID]...)
 }
 
 // saidAbout leads with an actor's own words on a topic: the evidence
@@ -783,7 +780,7 @@ func (b *Briefing) compareLead(c *composer, actors []entityRef) {
 		differ bool
 	}
 	var all []shared
-	for _, o := range b.Options {
+	for _, o := range b.optionsHeldBy(actors) {
 		var ps []*Position
 		for _, r := range actors {
 			if p, ok := b.Position(r.id, o.ID); ok {

@@ -143,6 +143,7 @@ func Load(fsys fs.FS) (*Briefing, error) {
 		return nil, &ValidationError{Problems: l.problems}
 	}
 	sort.SliceStable(b.Timeline, func(i, j int) bool { return b.Timeline[i].Date < b.Timeline[j].Date })
+	b.buildLookups()
 	b.index = buildIndex(b)
 	lean := *b
 	lean.leadOnly = true
@@ -265,6 +266,12 @@ func (p *Point) UnmarshalYAML(n *yaml.Node) error {
 func (p *Position) UnmarshalYAML(n *yaml.Node) error {
 	type plain Position
 	return decodeNode(n, (*plain)(p), &p.meta)
+}
+
+// UnmarshalYAML records the line of the entry.
+func (h *PastStance) UnmarshalYAML(n *yaml.Node) error {
+	type plain PastStance
+	return decodeNode(n, (*plain)(h), &h.meta)
 }
 
 // UnmarshalYAML records the line of the entry.

@@ -2,7 +2,6 @@ package briefings
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -66,8 +65,7 @@ func listPage[T any](c *composer, items []T, size, page int, heading func(T) str
 // page's actors are offered as choices.
 func (b *Briefing) ActorsPage(page int) Answer {
 	c := b.compose("actors", "Actors in the briefing")
-	ordered := slices.Clone(b.Actors)
-	slices.SortStableFunc(ordered, func(x, y *Actor) int { return kindRank(x.Kind) - kindRank(y.Kind) })
+	ordered := b.actorsListed
 	heading := map[string]string{"person": "People", "collective": "Governments and organisations"}
 	shown := listPage(c, ordered, ActorsPerPage, page, func(a *Actor) string { return heading[a.Kind] }, func(a *Actor) (string, Choice) {
 		return fmt.Sprintf("%s (%s): %s; %s", a.Name, a.ID, a.Role, countPositions(len(b.PositionsOf(a.ID)))),
@@ -90,8 +88,7 @@ func kindRank(kind string) int {
 // OptionsPerPage at a time; the page's options are offered as choices.
 func (b *Briefing) OptionsPage(page int) Answer {
 	c := b.compose("options", "Options for guaranteeing Ukraine's security")
-	ordered := slices.Clone(b.Options)
-	slices.SortStableFunc(ordered, func(x, y *Option) int { return optRank(x.Kind) - optRank(y.Kind) })
+	ordered := b.optionsListed
 	heading := map[string]string{KindOption: "Options", KindIssue: "Issues bearing on them"}
 	shown := listPage(c, ordered, OptionsPerPage, page, func(o *Option) string { return heading[o.Kind] }, func(o *Option) (string, Choice) {
 		return fmt.Sprintf("%s (%s): %s", o.Name, o.ID, countPositions(len(b.PositionsOn(o.ID)))),
@@ -122,7 +119,7 @@ func (b *Briefing) MatrixPage(page int, focus string) Answer {
 	}
 	if strings.TrimSpace(focus) != "" {
 		if ref, note, ok := b.resolve(focus, EntityOption); ok {
-			page = slices.IndexFunc(b.Options, func(o *Option) bool { return o.ID == ref.id }) + 1
+			page = b.optionAt[ref.id] + 1
 			if note != "" {
 				c.note(note)
 			}

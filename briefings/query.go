@@ -2,7 +2,6 @@ package briefings
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -86,10 +85,8 @@ func (b *Briefing) actorCard(c *composer, a *Actor) {
 		fields = append(fields, Field{Label: "Part of", Value: strings.Join(parts, ", ")})
 	}
 	var voices []string
-	for _, p := range b.Actors {
-		if slices.Contains(p.Member, a.ID) {
-			voices = append(voices, p.Name)
-		}
+	for _, id := range b.voicesOf[a.ID] {
+		voices = append(voices, b.actorByID[id].Name)
 	}
 	if len(voices) > 0 {
 		fields = append(fields, Field{Label: "Voices in the briefing", Value: strings.Join(voices, ", ")})
@@ -99,7 +96,7 @@ func (b *Briefing) actorCard(c *composer, a *Actor) {
 	positions := b.PositionsOf(a.ID)
 	for _, p := range positions {
 		o := b.optionByID[p.Option]
-		c.section(Section{Heading: "On " + o.Name + ": " + p.Stance.Label(), Text: p.Summary, Quotes: c.quotes(p.Evid)})
+		c.section(Section{Heading: "On " + o.Name + ": " + p.StanceHistory(), Text: p.Summary, Quotes: c.quotes(p.Evid)})
 	}
 	if len(positions) == 0 {
 		c.section(Section{Heading: "Positions", Text: "Neither source records a position of " + a.Name + " on any option."})
@@ -153,7 +150,7 @@ func (b *Briefing) optionCard(c *composer, o *Option) {
 	}
 	for _, p := range positions {
 		a := b.actorByID[p.Actor]
-		c.section(Section{Heading: a.Name + ": " + p.Stance.Label(), Text: p.Summary, Quotes: c.quotes(p.Evid)})
+		c.section(Section{Heading: a.Name + ": " + p.StanceHistory(), Text: p.Summary, Quotes: c.quotes(p.Evid)})
 	}
 	if len(o.OpenQuestions) > 0 {
 		s := Section{Heading: "Open questions"}
@@ -180,16 +177,14 @@ func (b *Briefing) MatrixAnswer() Answer { return b.MatrixPage(1, "") }
 // stanceFields groups the actors with a position on the option by stance.
 func (b *Briefing) stanceFields(optionID string) []Field {
 	var fields []Field
-	for _, s := range Stances() {
+	ps := b.byOption[optionID] // most favourable first
+	for i := 0; i < len(ps); {
+		s := ps[i].Stance
 		var names []string
-		for _, p := range b.Positions {
-			if p.Option == optionID && p.Stance == s {
-				names = append(names, b.actorByID[p.Actor].shortName())
-			}
+		for ; i < len(ps) && ps[i].Stance == s; i++ {
+			names = append(names, b.actorByID[ps[i].Actor].shortName())
 		}
-		if len(names) > 0 {
-			fields = append(fields, Field{Label: s.Label(), Value: strings.Join(names, ", ")})
-		}
+		fields = append(fields, Field{Label: s.Label(), Value: strings.Join(names, ", ")})
 	}
 	return fields
 }
@@ -247,35 +242,24 @@ func (b *Briefing) digest(day time.Time, seen []string, withNews bool) Answer {
 	}
 
 	// Focus: options first, then actors with positions, one per day.
-	type focus struct {
-		o *Option
-		a *Actor
-	}
-	var cycle []focus
-	for _, o := range b.Options {
-		cycle = append(cycle, focus{o: o})
-	}
-	for _, a := range b.Actors {
-		if len(b.PositionsOf(a.ID)) > 0 {
-			cycle = append(cycle, focus{a: a})
-		}
-	}
 	y, m, d := day.Date()
 	dayNum := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
-	f := cycle[int(dayNum%int64(len(cycle)))]
-	if f.o != nil {
-		s := Section{Heading: "Focus: " + f.o.Name, Text: f.o.Summary, Fields: b.stanceFields(f.o.ID)}
-		c.citeEvidence(f.o.Evid)
+	i := int(dayNum % int64(len(b.Options)+len(b.actorsWithPositions)))
+	if i < len(b.Options) {
+		o := b.Options[i]
+		s := Section{Heading: "Focus: " + o.Name, Text: o.Summary, Fields: b.stanceFields(o.ID)}
+		c.citeEvidence(o.Evid)
 		c.section(s)
-		c.next("option " + f.o.ID)
+		c.next("option " + o.ID)
 	} else {
-		s := Section{Heading: "Focus: " + f.a.Name, Text: f.a.Summary}
-		for _, p := range b.PositionsOf(f.a.ID) {
+		a := b.actorsWithPositions[i-len(b.Options)]
+		s := Section{Heading: "Focus: " + a.Name, Text: a.Summary}
+		for _, p := range b.PositionsOf(a.ID) {
 			s.Fields = append(s.Fields, Field{Label: b.optionByID[p.Option].Name, Value: p.Stance.Label()})
 		}
-		c.citeEvidence(f.a.Evid)
+		c.citeEvidence(a.Evid)
 		c.section(s)
-		c.next("actor " + f.a.ID)
+		c.next("actor " + a.ID)
 	}
 
 	c.section(b.glance("At a glance"))
@@ -299,11 +283,31 @@ func (b *Briefing) news(c *composer, seen []string) Section {
 			c.cite(src.ID)
 		}
 	}
-	for _, p := range b.Positions {
-		if !old["position:"+p.Actor+"/"+p.Option+"/"+string(p.Stance)] {
-			text := "Position: " + b.actorByID[p.Actor].Name + " on " + b.optionByID[p.Option].Name + ", " + p.Stance.Label() + ". " + p.Summary
-			s.Items = append(s.Items, c.item(text, p.Evid))
+	// The stance each pair held at the last digest, to name a move.
+	was := map[string]Stance{}
+	for _, k := range seen {
+		if rest, ok := strings.CutPrefix(k, "position:"); ok {
+			if i := strings.LastIndexByte(rest, '/'); i > 0 {
+				was[rest[:i]] = Stance(rest[i+1:])
+			}
 		}
+	}
+	for _, p := range b.Positions {
+		if old["position:"+p.Actor+"/"+p.Option+"/"+string(p.Stance)] {
+			continue
+		}
+		who := b.actorByID[p.Actor].Name + " on " + b.optionByID[p.Option].Name
+		var text string
+		if prev, ok := was[p.Actor+"/"+p.Option]; ok && prev != p.Stance {
+			text = "Changed: " + who + ", from " + prev.Label() + " to " + p.Stance.Label()
+			if p.date != "" {
+				text += " (since " + p.date + ")"
+			}
+			text += ". " + p.Summary
+		} else {
+			text = "Position: " + who + ", " + p.StanceHistory() + ". " + p.Summary
+		}
+		s.Items = append(s.Items, c.item(text, p.Evid))
 	}
 	for _, e := range b.Timeline {
 		if !old["event:"+e.Date+":"+e.Text] {

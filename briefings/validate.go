@@ -1,6 +1,7 @@
 package briefings
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -221,6 +222,74 @@ func (v *validator) positions() {
 		}
 		v.evidence(FilePositions, p.meta.line, what, p.Evid)
 		v.ownWords(FilePositions, p.meta.line, what+" summary", p.Summary, p.Evid)
+		p.date = v.since(p.meta.line, what, p.Since, p.Evid)
+		v.history(p, what)
+	}
+}
+
+// since works out the date from which evidence shows a stance: the given
+// date, which must be one of its sources' dates, or the earliest of them.
+func (v *validator) since(line int, what, given string, ev []Evidence) string {
+	earliest, dates := "", map[string]bool{}
+	for _, e := range ev {
+		if s, ok := v.b.sourceByID[e.Source]; ok && s.Date != "" {
+			dates[s.Date] = true
+			if earliest == "" || s.Date < earliest {
+				earliest = s.Date
+			}
+		}
+	}
+	if given == "" {
+		return earliest
+	}
+	if _, err := parseDate(given); err != nil || len(given) != len("2006-01-02") {
+		v.l.add(FilePositions, line, "%s: since %q must be YYYY-MM-DD", what, given)
+		return earliest
+	}
+	if !dates[given] {
+		v.l.add(FilePositions, line, "%s: since %s is the date of none of its evidence's sources", what, given)
+	}
+	return given
+}
+
+// history checks a position's past stances: each valid, summarised and
+// grounded like the position itself, each dated, oldest first, every date
+// before the next and before the current stance's, and each a change from
+// the stance that followed it.
+func (v *validator) history(p *Position, what string) {
+	if len(p.History) == 0 {
+		return
+	}
+	if p.date == "" {
+		v.l.add(FilePositions, p.meta.line, "%s has a history but no date: cite a dated source or give since", what)
+	}
+	for i := range p.History {
+		h := &p.History[i]
+		hw := fmt.Sprintf("%s history entry %d", what, i+1)
+		v.fields(FilePositions, h.meta, hw)
+		if !h.Stance.valid() {
+			v.l.add(FilePositions, h.meta.line, "%s: stance %q must be one of %s", hw, h.Stance, stanceList())
+		}
+		v.required(FilePositions, h.meta.line, hw, "summary", h.Summary)
+		v.evidence(FilePositions, h.meta.line, hw, h.Evid)
+		v.ownWords(FilePositions, h.meta.line, hw+" summary", h.Summary, h.Evid)
+		h.date = v.since(h.meta.line, hw, h.Since, h.Evid)
+		next, nextStance := p.date, p.Stance
+		if i+1 < len(p.History) {
+			next, nextStance = p.History[i+1].Since, p.History[i+1].Stance
+			if next == "" {
+				next = v.since(0, "", "", p.History[i+1].Evid)
+			}
+		}
+		switch {
+		case h.date == "":
+			v.l.add(FilePositions, h.meta.line, "%s has no date: cite a dated source or give since", hw)
+		case next != "" && h.date >= next:
+			v.l.add(FilePositions, h.meta.line, "%s: dated %s, not before the stance that followed it (%s): history runs oldest first", hw, h.date, next)
+		}
+		if h.Stance == nextStance {
+			v.l.add(FilePositions, h.meta.line, "%s: stance %s is the same as the one that followed it: history records changes only", hw, h.Stance)
+		}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -345,4 +346,18 @@ func (c *copier) each(n *yaml.Node, f func(string) string) {
 	for _, e := range n.Content {
 		c.scalar(e, f)
 	}
+}
+
+// WriteDir writes Scaled(n) to dir (created if absent), so that a scaled
+// briefing can be checked and served like any other:
+// briefbot check --briefing dir.
+func WriteDir(dir string, n int) error {
+	fsys, err := Scaled(n)
+	if err != nil {
+		return err
+	}
+	if err := os.CopyFS(dir, fsys); err != nil {
+		return fmt.Errorf("synth: writing %s: %w", dir, err)
+	}
+	return nil
 }
