@@ -15,6 +15,7 @@ import (
 	"github.com/briefbot/briefbot"
 	"github.com/briefbot/briefbot/briefings"
 	"github.com/briefbot/briefbot/digest"
+	"github.com/briefbot/briefbot/picture"
 )
 
 // Caller is who typed a command, and where.
@@ -43,6 +44,22 @@ type Reply struct {
 	// More is set on a short answer whose full card says more: platforms
 	// offer it (a More button, `more` in the console).
 	More bool
+	// Picture is set when the answer also has a picture (Handler.Picture):
+	// platforms attach it or offer to post it.
+	Picture bool
+}
+
+// PicturePath is where serve answers GET with the current matrix picture
+// (for Slack image blocks in HTTP mode).
+const PicturePath = "/matrix.png"
+
+// Picture is the briefing's matrix drawn as a PNG, with its alt text.
+type Picture struct {
+	PNG []byte
+	// Alt lists the stances in words, within picture.MaxAlt characters.
+	Alt string
+	// Name is the file name to upload it under.
+	Name string
 }
 
 // Handler is what platforms need of the core.
@@ -57,6 +74,12 @@ type Handler interface {
 	// Generation changes whenever the briefing is replaced, so cached
 	// answers can be dropped.
 	Generation() uint64
+	// Picture is the current briefing's matrix as a PNG, drawn once per
+	// generation.
+	Picture() (Picture, error)
+	// Home composes a user's home view, with the digests of the channels
+	// given.
+	Home(ctx context.Context, p briefbot.Platform, channels []string) HomeView
 }
 
 // Bot answers requests from the briefing. It is safe for concurrent use,
@@ -69,6 +92,10 @@ type Bot struct {
 	digests  *digest.Service
 	table    *Table
 	extra    []Command
+	pictures picture.Cache
+	// prevKeys are the items of the briefing the current one replaced
+	// (nil before the first replacement), for the home view.
+	prevKeys atomic.Pointer[[]string]
 }
 
 var _ Handler = (*Bot)(nil)
@@ -116,13 +143,26 @@ func (b *Bot) Briefing() *briefings.Briefing { return b.briefing.Load() }
 // SetBriefing replaces the briefing; answers already being composed finish
 // with the old one.
 func (b *Bot) SetBriefing(br *briefings.Briefing) {
-	b.briefing.Store(br)
+	b.rememberKeys(b.briefing.Swap(br))
 	b.gen.Add(1)
 }
 
 // Generation counts briefing replacements, so adapters can drop answers
 // they cached from an older briefing.
 func (b *Bot) Generation() uint64 { return b.gen.Load() }
+
+// Picture implements Handler.
+func (b *Bot) Picture() (Picture, error) {
+	// Read the generation before the briefing: a replacement in between
+	// draws the newer briefing under the older number, which only costs
+	// one more drawing later.
+	gen := b.gen.Load()
+	img, alt, err := b.pictures.Get(gen, b.briefing.Load())
+	if err != nil {
+		return Picture{}, fmt.Errorf("drawing the matrix: %w", err)
+	}
+	return Picture{PNG: img, Alt: alt, Name: "briefbot-matrix.png"}, nil
+}
 
 // Answer parses text and answers it with no channel context. It never
 // fails: every input gets an answer or a clear message.
@@ -158,6 +198,9 @@ func (b *Bot) Handle(ctx context.Context, c Caller, req Request) Reply {
 		r.Answer = r.Answer.Short()
 	}
 	r.More = r.Answer.More
+	// A picture goes with the command's own answer, not with a refusal or
+	// a "not found".
+	r.Picture = cmd.Rules.Picture && r.Answer.Kind == cmd.Name
 	if req.Truncated {
 		r.Answer.Notes = append(r.Answer.Notes, fmt.Sprintf("Your text was longer than %d characters; only the first %d were read.", MaxInputRunes, MaxInputRunes))
 	}

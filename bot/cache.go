@@ -25,6 +25,9 @@ type cacheSnapshot struct {
 type Cached struct {
 	Body    []byte
 	Command string
+	// Picture is set when the answer's picture is sent after the body
+	// (Discord attaches it by editing the response).
+	Picture bool
 }
 
 // NewResponseCache returns a cache of at most max entries; when full, it

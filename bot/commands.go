@@ -65,9 +65,11 @@ func DefaultCommands() []Command {
 		func(in Input) briefings.Answer { return in.Briefing.ActorsPage(in.Request.Page) })
 	actors.Aliases = []string{"who"}
 	actors.Rules.Paged = true
+	actors.HomeLabel = "Actors"
 	options := briefingCommand(cmdOptions, "The ways to guarantee Ukraine's security, and the issues bearing on them", "options",
 		func(in Input) briefings.Answer { return in.Briefing.OptionsPage(in.Request.Page) })
 	options.Rules.Paged = true
+	options.HomeLabel = "Options"
 	matrix := briefingCommand(cmdMatrix, "Who stands where, one option per page, or on one option or actor", "matrix",
 		func(in Input) briefings.Answer {
 			return in.Briefing.MatrixPage(in.Request.Page, in.Request.Arg(paramName))
@@ -75,12 +77,16 @@ func DefaultCommands() []Command {
 	matrix.Params = []Param{{Name: paramName, Kind: Text, Usage: "NAME", Complete: briefings.EntityOption,
 		Description: "An option or an actor (typos are fine)"}}
 	matrix.Rules.Paged = true
+	matrix.Rules.Picture = true
+	matrix.HomeLabel = "Matrix"
 	timeline := briefingCommand(cmdTimeline, "The dated events the sources report", "timeline",
 		func(in Input) briefings.Answer { return in.Briefing.TimelinePage(in.Request.Page) })
 	timeline.Rules.Paged = true
+	timeline.HomeLabel = "Timeline"
 	sources := briefingCommand(cmdSources, "The articles and reports the briefing rests on", "sources",
 		func(in Input) briefings.Answer { return in.Briefing.SourcesPage(in.Request.Page) })
 	sources.Rules.Paged = true
+	sources.HomeLabel = "Sources"
 	ask := briefingCommand(cmdAsk, "A question in plain words (the word ask is optional)", "what does trump think about troops",
 		func(in Input) briefings.Answer {
 			if q := in.Request.Arg(paramQuestion); q != "" {
@@ -102,7 +108,7 @@ func DefaultCommands() []Command {
 		matrix,
 		timeline,
 		sources,
-		{Name: cmdDigest, Description: "A preview of today's digest", Example: "digest", // dated: not cacheable
+		{Name: cmdDigest, Description: "A preview of today's digest", Example: "digest", HomeLabel: "Digest preview", // dated: not cacheable
 			Handle: func(_ context.Context, in Input) briefings.Answer { return in.Briefing.DigestAnswer(in.Bot.now()) }},
 		ask,
 		{Name: cmdSubscribe, Description: "Send this channel the digest on a schedule (default: daily, 08:00 UTC)",

@@ -101,6 +101,9 @@ type Rules struct {
 	// Paged answers come in pages: `--page N` in text, a page option on
 	// Discord, Next/Previous buttons.
 	Paged bool
+	// Picture answers are also drawn (the matrix): platforms that can show
+	// an image attach it or offer to post it; the text stays the answer.
+	Picture bool
 }
 
 // HandlerFunc answers one request.
@@ -137,6 +140,9 @@ type Command struct {
 	// IgnoreArgs: words after the command word are ignored (help)
 	// rather than making the text a question.
 	IgnoreArgs bool
+	// HomeLabel, when set, puts a button with this label into home views
+	// (Slack's App Home) that opens the command's answer there.
+	HomeLabel string
 }
 
 // Usage is the command as typed, with its parameters' placeholders.
@@ -225,6 +231,18 @@ func (t *Table) add(c Command) error {
 
 // Commands returns the commands in help order.
 func (t *Table) Commands() []*Command { return t.cmds }
+
+// HomeShortcuts returns the commands with a button in home views, in
+// help order.
+func (t *Table) HomeShortcuts() []*Command {
+	var out []*Command
+	for _, c := range t.cmds {
+		if c.HomeLabel != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
 
 // Lookup returns the command with the given name (not alias).
 func (t *Table) Lookup(name string) (*Command, bool) {

@@ -278,17 +278,7 @@ func (b *Briefing) digest(day time.Time, seen []string, withNews bool) Answer {
 		c.next("actor " + f.a.ID)
 	}
 
-	at := Section{Heading: "At a glance"}
-	for _, o := range b.Options {
-		var parts []string
-		for _, fl := range b.stanceFields(o.ID) {
-			parts = append(parts, fl.Label+": "+fl.Value)
-		}
-		if len(parts) > 0 {
-			at.Items = append(at.Items, Item{Text: o.Name + " | " + strings.Join(parts, "; ")})
-		}
-	}
-	c.section(at)
+	c.section(b.glance("At a glance"))
 	for _, s := range b.Sources {
 		c.cite(s.ID)
 	}

@@ -36,6 +36,10 @@ type Config struct {
 	// Platforms are the registered platforms' sections, by name.
 	Platforms map[string]Values
 	Digests   Digests
+	// Feeds are RSS or Atom feeds serve polls for new articles (feeds:).
+	Feeds []Feed
+	// Editors, when set, is the channel told about each new draft (editors:).
+	Editors *Editors
 
 	sections []Section
 }
@@ -96,6 +100,8 @@ type file struct {
 		Grace     string `yaml:"grace"`     // BRIEFBOT_DIGEST_GRACE
 	} `yaml:"digest_defaults"`
 	Digests []Declared `yaml:"digests"`
+	Feeds   []feedFile `yaml:"feeds"`
+	Editors *Editors   `yaml:"editors"`
 }
 
 // byEnv maps each environment variable to the file's value for it.
@@ -177,28 +183,39 @@ func Load(path string, getenv func(string) string, sections ...Section) (Config,
 	def := digest.DefaultDefaults()
 	d.DB = merged("BRIEFBOT_DB")
 	d.Defaults = def
+	// setting names where a value came from: the environment variable
+	// when it is set, else the file's key.
+	setting := func(env, key string) string {
+		if strings.TrimSpace(getenv(env)) != "" {
+			return env
+		}
+		return "config file " + path + ": " + key
+	}
 	if v := merged("BRIEFBOT_DIGEST_FREQUENCY"); v != "" {
 		switch v {
 		case digest.Daily, digest.Weekdays:
 			d.Defaults.Weekdays = v == digest.Weekdays
 		default:
-			errs = append(errs, fmt.Errorf("BRIEFBOT_DIGEST_FREQUENCY: %q: use %s or %s", v, digest.Daily, digest.Weekdays))
+			errs = append(errs, fmt.Errorf("%s: %q: use %s or %s", setting("BRIEFBOT_DIGEST_FREQUENCY", "digest_defaults.frequency"), v, digest.Daily, digest.Weekdays))
 		}
 	}
 	if v := merged("BRIEFBOT_DIGEST_TIME"); v != "" {
 		d.Defaults.Time = v
+		if !digest.ValidTimeOfDay(v) {
+			errs = append(errs, fmt.Errorf("%s: %q is not a time of day: use HH:MM, 24-hour, such as 08:00", setting("BRIEFBOT_DIGEST_TIME", "digest_defaults.time"), v))
+		}
 	}
 	if v := merged("BRIEFBOT_DIGEST_TZ"); v != "" {
 		d.Defaults.Zone = v
-		if _, err := time.LoadLocation(v); err != nil {
-			errs = append(errs, fmt.Errorf("BRIEFBOT_DIGEST_TZ: %q is not an IANA time zone (such as Europe/Kyiv)", v))
+		if _, err := time.LoadLocation(v); err != nil || v == "Local" {
+			errs = append(errs, fmt.Errorf("%s: %q is not an IANA time zone (such as Europe/Kyiv)", setting("BRIEFBOT_DIGEST_TZ", "digest_defaults.timezone"), v))
 		}
 	}
 	d.Grace = 2 * time.Hour
 	if g := merged("BRIEFBOT_DIGEST_GRACE"); g != "" {
 		dur, err := time.ParseDuration(g)
 		if err != nil || dur < 0 {
-			errs = append(errs, fmt.Errorf("BRIEFBOT_DIGEST_GRACE: %q is not a duration such as 2h or 90m", g))
+			errs = append(errs, fmt.Errorf("%s: %q is not a duration such as 2h or 90m", setting("BRIEFBOT_DIGEST_GRACE", "digest_defaults.grace"), g))
 		} else {
 			d.Grace = dur
 		}
@@ -225,6 +242,7 @@ func Load(path string, getenv func(string) string, sections ...Section) (Config,
 		}
 	}
 	d.Declared = f.Digests
+	c.Feeds, c.Editors = loadFeeds(&f, names, &errs)
 	return c, errors.Join(errs...)
 }
 

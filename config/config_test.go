@@ -96,7 +96,7 @@ digests:
 		t.Fatalf("loaded: %+v", cfg)
 	}
 	bad := write(`
-digest_defaults: {frequency: hourly, timezone: Mars/Olympus, grace: soon}
+digest_defaults: {frequency: hourly, time: "25:99", timezone: Mars/Olympus, grace: soon}
 digests:
   - platform: irc
     channel: "#x"
@@ -105,7 +105,19 @@ digests:
     schedule: "61 * * * *"
 `)
 	_, err = load(bad, func(string) string { return "" })
-	for _, want := range []string{"BRIEFBOT_DIGEST_FREQUENCY", "BRIEFBOT_DIGEST_TZ", "BRIEFBOT_DIGEST_GRACE", "digests[0].platform", "digests[1].channel", "digests[1].schedule"} {
+	// Each error names the file's key, since the value came from the file.
+	for _, want := range []string{"digest_defaults.frequency", "digest_defaults.time", "digest_defaults.timezone", "digest_defaults.grace",
+		"digests[0].platform", "digests[1].channel", "digests[1].schedule"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	// The same values from the environment name the variables, and a time
+	// of day out of range is refused at start, not at the first subscribe.
+	_, err = load("", func(k string) string {
+		return map[string]string{"BRIEFBOT_DIGEST_TIME": "25:99", "BRIEFBOT_DIGEST_TZ": "Mars/Olympus"}[k]
+	})
+	for _, want := range []string{"BRIEFBOT_DIGEST_TIME: \"25:99\"", "BRIEFBOT_DIGEST_TZ: \"Mars/Olympus\""} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q: %v", want, err)
 		}

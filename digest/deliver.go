@@ -2,6 +2,9 @@ package digest
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -73,11 +76,15 @@ type Limits struct {
 	PerPlatform map[briefbot.Platform]time.Duration
 	// Concurrency bounds deliveries in flight.
 	Concurrency int
-	// Attempts bounds tries per delivery.
+	// Attempts bounds tries per delivery; 0 retries a transient error
+	// (a 429, a 5xx, a timeout) until the grace window after the slot
+	// ends, so a slot that falls while the bot runs is not given up
+	// while the platform is merely flaky.
 	Attempts int
 	// Backoff is the first retry delay after a server error or timeout;
-	// it doubles each time.
-	Backoff time.Duration
+	// it doubles each time, up to MaxBackoff (default five minutes).
+	Backoff    time.Duration
+	MaxBackoff time.Duration
 }
 
 // DefaultLimits stay within Slack's and Discord's published limits.
@@ -85,8 +92,9 @@ func DefaultLimits() Limits {
 	return Limits{
 		PerChannel:  time.Second,
 		Concurrency: 16,
-		Attempts:    5,
+		Attempts:    0,
 		Backoff:     time.Second,
+		MaxBackoff:  5 * time.Minute,
 	}
 }
 
@@ -105,9 +113,11 @@ type Observer interface {
 }
 
 // Deliverer delivers digests exactly once per (subscription, slot) while it
-// runs, and at most once always: a slot is claimed in the ledger before it
-// is sent, and a claimed slot whose send had an unknown outcome is looked
-// for on the platform before it is sent again.
+// runs, and at most once always: a slot is claimed in the ledger (with an
+// owner and a lease) before it is sent, a live owner renews its lease
+// before each try, and a claim whose owner died is taken over only after
+// its lease expired and the platform was asked whether the digest is
+// already there.
 type Deliverer struct {
 	Store    Store
 	Senders  map[briefbot.Platform]Sender
@@ -123,72 +133,211 @@ type Deliverer struct {
 	// Observer receives delivery outcomes, API errors and rate-limit
 	// waits; it may be nil.
 	Observer Observer
+	// Owner names this process in the claims it holds (default: a random
+	// id per Deliverer). Lease is how long a claim lasts unless renewed
+	// (default one minute).
+	Owner string
+	Lease time.Duration
 
 	mu   sync.Mutex
 	next map[string]time.Time // rate limiter: earliest next send per key
+
+	healthMu  sync.Mutex
+	storeErr  error     // the last failed store write, nil once one succeeds
+	failSince time.Time // when writes started failing
+
+	inflight sync.Map // "subID|slot" → struct{}: claims this process is delivering
+
+	cacheMu  sync.Mutex
+	versions map[*briefings.Briefing]string
+	saved    map[string]bool             // versions whose items are stored
+	items    map[string][]string         // version → item keys, read back
+	composed map[string]briefings.Answer // one digest per version, zone, day and previous version
+	ownerOne sync.Once
+}
+
+// owner returns this process's claim owner.
+func (d *Deliverer) owner() string {
+	d.ownerOne.Do(func() {
+		if d.Owner == "" {
+			var b [8]byte
+			rand.Read(b[:])
+			d.Owner = hex.EncodeToString(b[:])
+		}
+	})
+	return d.Owner
+}
+
+func (d *Deliverer) lease() time.Duration {
+	if d.Lease > 0 {
+		return d.Lease
+	}
+	return time.Minute
+}
+
+func (d *Deliverer) grace() time.Duration {
+	if d.Grace > 0 {
+		return d.Grace
+	}
+	return 2 * time.Hour
+}
+
+// claim is this process's claim as of now.
+func (d *Deliverer) claim() Claim {
+	now := d.Clock.Now()
+	return Claim{Owner: d.owner(), Now: now, LeaseUntil: now.Add(d.lease())}
+}
+
+// Ready reports whether the store takes writes: after a failed write (a
+// full disk, a database error) it returns the reason until a write
+// succeeds. /readyz uses it.
+func (d *Deliverer) Ready(context.Context) error {
+	d.healthMu.Lock()
+	defer d.healthMu.Unlock()
+	if d.storeErr != nil {
+		return fmt.Errorf("store writes failing since %s (digests are retried): %w", d.failSince.UTC().Format(time.RFC3339), d.storeErr)
+	}
+	return nil
+}
+
+// stored notes the outcome of a store write for Ready.
+func (d *Deliverer) stored(err error) error {
+	d.healthMu.Lock()
+	defer d.healthMu.Unlock()
+	if err == nil || errors.Is(err, ErrNotOwner) || errors.Is(err, context.Canceled) {
+		if err == nil {
+			d.storeErr = nil
+		}
+		return err
+	}
+	if d.storeErr == nil {
+		d.failSince = d.Clock.Now()
+	}
+	d.storeErr = err
+	return err
+}
+
+// persist retries a store write until it succeeds or ctx ends: a digest
+// that was sent must be recorded, or a restart would look for it again.
+func (d *Deliverer) persist(ctx context.Context, what string, log *slog.Logger, write func() error) error {
+	wait := time.Second
+	for {
+		err := d.stored(write())
+		if err == nil || errors.Is(err, ErrNotOwner) {
+			return err
+		}
+		log.Error("digest: store write failed; retrying", "op", what, "err", err, "retry_in", wait)
+		if serr := d.Clock.Sleep(ctx, wait); serr != nil {
+			return fmt.Errorf("%s: %w (gave up at shutdown: %w)", what, err, serr)
+		}
+		wait = min(wait*2, 30*time.Second)
+	}
+}
+
+func inflightKey(subID int64, slot time.Time) string {
+	return fmt.Sprintf("%d|%d", subID, slot.UnixNano())
 }
 
 // Deliver delivers the digest of one slot, unless the ledger shows it was
-// delivered, skipped or failed already.
+// delivered, skipped or failed already, or another live owner holds it.
 func (d *Deliverer) Deliver(ctx context.Context, sub Subscription, slot time.Time) error {
 	if sub.Disabled != "" {
 		return nil
 	}
-	sender, ok := d.Senders[sub.Platform]
-	if !ok {
-		return fmt.Errorf("digest: no sender for platform %q", sub.Platform)
+	claimed, row, err := d.Store.Claim(ctx, sub.ID, slot, d.claim())
+	if d.stored(err) != nil {
+		return err
 	}
+	unknown := false
+	if !claimed {
+		if row.Status != Pending {
+			return nil // delivered, skipped or given up before
+		}
+		// Claimed earlier, outcome unknown (a crash or a timeout): take
+		// it over only once its lease expired, then look before sending.
+		c := d.claim()
+		if !row.LeaseUntil.Before(c.Now) {
+			return nil // a live owner is on it
+		}
+		ok, taken, err := d.Store.TakeOver(ctx, sub.ID, slot, c)
+		if d.stored(err) != nil || !ok {
+			return err
+		}
+		row, unknown = taken, true
+	}
+	return d.deliverClaimed(ctx, sub, row, unknown)
+}
+
+// deliverClaimed sends a slot this process holds the claim of. unknown
+// says an earlier owner may have posted it already.
+func (d *Deliverer) deliverClaimed(ctx context.Context, sub Subscription, row Delivery, unknown bool) error {
+	k := inflightKey(sub.ID, row.Slot)
+	if _, busy := d.inflight.LoadOrStore(k, struct{}{}); busy {
+		return nil
+	}
+	defer d.inflight.Delete(k)
+	slot := row.Slot
 	log := d.log().With("subscription", sub.ID, "platform", sub.Platform, "channel", sub.Channel, "slot", slot.UTC().Format(time.RFC3339))
-	claimed, existing, err := d.Store.Claim(ctx, sub.ID, slot, d.Clock.Now())
+	sender, ok := d.Senders[sub.Platform]
+	if !ok { // the platform is not configured in this process: settle, do not hold the claim
+		return d.record(ctx, sub.Platform, row, Failed, "", fmt.Sprintf("no sender for platform %q: it is not configured", sub.Platform), "", log)
+	}
+	br := d.Briefing()
+	version, err := d.version(ctx, br)
 	if err != nil {
 		return err
 	}
-	row := existing
-	if !claimed {
-		if existing.Status != Pending {
-			return nil // delivered, skipped or given up before
+	if unknown {
+		id, err := d.lookup(ctx, sender, sub, slot, log)
+		if err != nil {
+			return d.unchecked(ctx, sub, row, err, log)
 		}
-		// Claimed earlier, outcome unknown (a crash or a timeout): look
-		// before sending again.
-		if id := d.find(ctx, sender, sub, slot, log); id != "" {
-			existing.Status, existing.MessageID, existing.UpdatedAt = Sent, id, d.Clock.Now()
-			existing.Seen = d.Briefing().ItemKeys()
+		if id != "" {
 			log.Info("digest found already posted", "message", id)
-			return d.Store.Record(ctx, existing)
+			return d.record(ctx, sub.Platform, row, Sent, id, "", version, log)
 		}
-	} else {
-		row = Delivery{SubscriptionID: sub.ID, Slot: slot.UTC(), Status: Pending}
+		if d.Clock.Now().Sub(slot) > d.grace() {
+			return d.record(ctx, sub.Platform, row, Skipped, "", "not found on the platform after a restart, and older than the grace window", "", log)
+		}
+		unknown = false // just looked
 	}
-
-	br := d.Briefing()
-	seen, first := []string(nil), true
-	if last, err := d.Store.LastSent(ctx, sub.ID); err == nil {
-		seen, first = last.Seen, false
-	} else if !errors.Is(err, ErrNotFound) {
+	answer, err := d.compose(ctx, br, version, sub, slot)
+	if err != nil {
 		return err
 	}
-	loc := d.Location
-	if s, err := ParseSchedule(sub.Schedule, d.loc()); err == nil {
-		loc = s.Location()
-	}
-	answer := br.DigestFor(slot.In(loc), seen, first)
 
 	backoff := d.Limits.Backoff
 	var lastErr error
-	unknown := false // whether an earlier try may have posted
-	for row.Attempts < max(d.Limits.Attempts, 1) {
+	maxBackoff := d.Limits.MaxBackoff
+	if maxBackoff <= 0 {
+		maxBackoff = 5 * time.Minute
+	}
+	for d.Limits.Attempts <= 0 && d.Clock.Now().Sub(slot) <= d.grace() || row.Attempts < d.Limits.Attempts {
 		if unknown {
-			if id := d.find(ctx, sender, sub, slot, log); id != "" {
-				return d.record(ctx, sub.Platform, row, Sent, id, "", br.ItemKeys(), log)
+			id, err := d.lookup(ctx, sender, sub, slot, log)
+			if err != nil {
+				return d.unchecked(ctx, sub, row, err, log)
+			}
+			if id != "" {
+				return d.record(ctx, sub.Platform, row, Sent, id, "", version, log)
 			}
 		}
 		if err := d.wait(ctx, sub); err != nil {
 			return err
 		}
+		// A live owner renews its lease before each try, so a send never
+		// starts on a claim another replica may take over meanwhile.
+		if c := d.claim(); row.LeaseUntil.Sub(c.Now) < d.lease()/2 {
+			if err := d.stored(d.Store.Renew(ctx, sub.ID, slot, c)); err != nil {
+				log.Warn("digest: could not renew the claim; not sending", "err", err)
+				return err
+			}
+			row.LeaseUntil = c.LeaseUntil
+		}
 		row.Attempts++
 		id, err := sender.Send(ctx, sub, slot, answer)
 		if err == nil {
-			return d.record(ctx, sub.Platform, row, Sent, id, "", br.ItemKeys(), log)
+			return d.record(ctx, sub.Platform, row, Sent, id, "", version, log)
 		}
 		lastErr = err
 		var perm *PermanentError
@@ -196,14 +345,13 @@ func (d *Deliverer) Deliver(ctx context.Context, sub Subscription, slot time.Tim
 		switch {
 		case errors.As(err, &perm):
 			log.Warn("digest: permanent error; disabling the subscription", "reason", perm.Reason)
-			if derr := d.Store.Disable(ctx, sub.ID, perm.Reason); derr != nil {
+			if derr := d.persist(ctx, "disable", log, func() error { return d.Store.Disable(ctx, sub.ID, perm.Reason) }); derr != nil && !errors.Is(derr, ErrNotFound) {
 				return derr
 			}
-			return d.record(ctx, sub.Platform, row, Failed, "", perm.Reason, nil, log)
+			return d.record(ctx, sub.Platform, row, Failed, "", perm.Reason, "", log)
 		case errors.As(err, &ra):
 			d.observe(func(o Observer) { o.RateLimited(string(sub.Platform)) })
 			log.Warn("digest: rate limited", "retry_after", ra.After)
-			unknown = false
 			if err := d.Clock.Sleep(ctx, ra.After); err != nil {
 				return err
 			}
@@ -214,15 +362,39 @@ func (d *Deliverer) Deliver(ctx context.Context, sub Subscription, slot time.Tim
 			if err := d.Clock.Sleep(ctx, backoff); err != nil {
 				return err
 			}
-			backoff *= 2
+			backoff = min(backoff*2, maxBackoff)
 		}
 	}
-	return d.record(ctx, sub.Platform, row, Failed, "", lastErr.Error(), nil, log)
+	if unknown { // the last try may have posted
+		id, err := d.lookup(ctx, sender, sub, slot, log)
+		if err != nil {
+			return d.unchecked(ctx, sub, row, err, log)
+		}
+		if id != "" {
+			return d.record(ctx, sub.Platform, row, Sent, id, "", version, log)
+		}
+	}
+	reason := "gave up: the grace window after the slot ended"
+	if lastErr != nil {
+		reason = lastErr.Error()
+	}
+	return d.record(ctx, sub.Platform, row, Failed, "", reason, "", log)
 }
 
-func (d *Deliverer) record(ctx context.Context, p briefbot.Platform, row Delivery, st Status, id, errText string, seen []string, log *slog.Logger) error {
-	row.Status, row.MessageID, row.Error, row.UpdatedAt, row.Seen = st, id, errText, d.Clock.Now(), seen
-	if err := d.Store.Record(ctx, row); err != nil {
+// maxError bounds the error text kept in a ledger row.
+const maxError = 300
+
+func (d *Deliverer) record(ctx context.Context, p briefbot.Platform, row Delivery, st Status, id, errText, version string, log *slog.Logger) error {
+	if len(errText) > maxError {
+		errText = errText[:maxError]
+	}
+	row.Status, row.MessageID, row.Error, row.UpdatedAt, row.Version, row.Owner = st, id, errText, d.Clock.Now(), version, d.owner()
+	err := d.persist(ctx, "record delivery", log, func() error { return d.Store.Record(ctx, row) })
+	if errors.Is(err, ErrNotOwner) {
+		log.Warn("digest: the claim was taken over meanwhile; its new owner settles it", "status", st)
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	d.observe(func(o Observer) { o.Digest(string(p), string(st)) })
@@ -232,6 +404,106 @@ func (d *Deliverer) record(ctx context.Context, p briefbot.Platform, row Deliver
 		log.Error("digest not delivered", "status", st, "err", errText)
 	}
 	return nil
+}
+
+// version names a briefing by the items a digest covers, and stores those
+// items once per version so that later digests can say what is new.
+func (d *Deliverer) version(ctx context.Context, br *briefings.Briefing) (string, error) {
+	d.cacheMu.Lock()
+	v, ok := d.versions[br]
+	saved := d.saved[v]
+	d.cacheMu.Unlock()
+	var keys []string
+	if !ok {
+		keys = br.ItemKeys()
+		h := sha256.New()
+		for _, k := range keys {
+			h.Write([]byte(k))
+			h.Write([]byte{0})
+		}
+		v = hex.EncodeToString(h.Sum(nil)[:8])
+	}
+	if !saved {
+		if keys == nil {
+			keys = br.ItemKeys()
+		}
+		if err := d.stored(d.Store.SaveItems(ctx, v, keys)); err != nil {
+			return "", fmt.Errorf("digest: saving the briefing's items: %w", err)
+		}
+	}
+	d.cacheMu.Lock()
+	defer d.cacheMu.Unlock()
+	if d.versions == nil || len(d.versions) > 16 {
+		d.versions = map[*briefings.Briefing]string{}
+	}
+	if d.saved == nil {
+		d.saved = map[string]bool{}
+	}
+	d.versions[br], d.saved[v] = v, true
+	return v, nil
+}
+
+// compose returns the digest of a slot for a subscription, composed once
+// per briefing version, time zone, day and previous version, and shared by
+// every channel that gets the same one.
+func (d *Deliverer) compose(ctx context.Context, br *briefings.Briefing, version string, sub Subscription, slot time.Time) (briefings.Answer, error) {
+	loc := d.loc()
+	if s, err := ParseSchedule(sub.Schedule, d.loc()); err == nil {
+		loc = s.Location()
+	}
+	prev, first := "", true
+	if last, err := d.Store.LastSent(ctx, sub.ID); err == nil {
+		prev, first = last.Version, false
+	} else if !errors.Is(err, ErrNotFound) {
+		return briefings.Answer{}, err
+	}
+	day := slot.In(loc)
+	key := fmt.Sprintf("%s|%s|%s|%t|%s", version, loc, day.Format(time.DateOnly), first, prev)
+	d.cacheMu.Lock()
+	a, ok := d.composed[key]
+	d.cacheMu.Unlock()
+	if ok {
+		return a, nil
+	}
+	var seen []string
+	if !first {
+		var err error
+		if seen, err = d.itemsOf(ctx, prev); err != nil {
+			return briefings.Answer{}, err
+		}
+	}
+	a = br.DigestFor(day, seen, first)
+	d.cacheMu.Lock()
+	defer d.cacheMu.Unlock()
+	if d.composed == nil || len(d.composed) >= 256 {
+		d.composed = map[string]briefings.Answer{}
+	}
+	d.composed[key] = a
+	return a, nil
+}
+
+// itemsOf reads a version's items back (cached: there are few versions).
+func (d *Deliverer) itemsOf(ctx context.Context, version string) ([]string, error) {
+	d.cacheMu.Lock()
+	items, ok := d.items[version]
+	d.cacheMu.Unlock()
+	if ok {
+		return items, nil
+	}
+	items, err := d.Store.Items(ctx, version)
+	if errors.Is(err, ErrNotFound) {
+		items, err = nil, nil // an unknown version: everything reads as new
+	}
+	if err != nil {
+		return nil, err
+	}
+	d.cacheMu.Lock()
+	defer d.cacheMu.Unlock()
+	if d.items == nil || len(d.items) >= 16 {
+		d.items = map[string][]string{}
+	}
+	d.items[version] = items
+	return items, nil
 }
 
 // wait blocks until the subscription's channel and platform may be sent to,
@@ -258,6 +530,13 @@ func (d *Deliverer) wait(ctx context.Context, sub Subscription) error {
 		d.next[string(sub.Platform)] = at.Add(pf)
 	}
 	d.next[chKey] = at.Add(d.Limits.PerChannel)
+	if len(d.next) > 100_000 { // forget channels whose wait has passed
+		for k, t := range d.next {
+			if t.Before(now) {
+				delete(d.next, k)
+			}
+		}
+	}
 	d.mu.Unlock()
 	return d.Clock.Sleep(ctx, at.Sub(now))
 }
@@ -291,105 +570,55 @@ func (d *Deliverer) DeliverAll(ctx context.Context, due []Due) error {
 	return errors.Join(errs...)
 }
 
-// maxSkipped bounds the skipped rows recorded for one subscription at
-// recovery, so a long outage of an every-minute schedule cannot flood the
-// ledger.
-const maxSkipped = 100
+// errUnchecked is a lookup that kept failing until the grace window
+// ended: whether the digest was posted is unknown.
+var errUnchecked = errors.New("could not check on the platform whether the digest was posted")
 
-// Recover runs after a restart: for each enabled subscription, the most
-// recent slot missed within the grace window is delivered once, and older
-// missed slots (since the subscription's last ledger row) are recorded as
-// skipped.
-func (d *Deliverer) Recover(ctx context.Context) error {
-	subs, err := d.Store.Subscriptions(ctx)
-	if err != nil {
+// lookup looks on the platform for a digest already posted for the slot.
+// A failed lookup is logged and counted, and retried with backoff: the
+// digest is never sent again without the check (that would risk a
+// duplicate), and the lookup is given up only after the grace window.
+func (d *Deliverer) lookup(ctx context.Context, s Sender, sub Subscription, slot time.Time, log *slog.Logger) (string, error) {
+	wait := max(d.Limits.Backoff, 100*time.Millisecond)
+	for {
+		id, err := s.Find(ctx, sub, slot)
+		if err == nil {
+			return id, nil
+		}
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		log.Warn("digest: looking for an already posted digest failed; retrying before any resend", "err", err)
+		d.observe(func(o Observer) { o.APIError(string(sub.Platform), "find digest") })
+		if d.Clock.Now().Sub(slot) > d.grace() {
+			return "", fmt.Errorf("%w: %w", errUnchecked, err)
+		}
+		if err := d.Clock.Sleep(ctx, wait); err != nil {
+			return "", err
+		}
+		wait = min(wait*2, time.Minute)
+	}
+}
+
+// unchecked settles a slot whose lookup could not run: failed, never
+// resent blind.
+func (d *Deliverer) unchecked(ctx context.Context, sub Subscription, row Delivery, err error, log *slog.Logger) error {
+	if !errors.Is(err, errUnchecked) {
 		return err
 	}
-	now := d.Clock.Now()
-	grace := d.Grace
-	if grace <= 0 {
-		grace = 2 * time.Hour
-	}
-	var due []Due
-	for _, sub := range subs {
-		if sub.Disabled != "" {
-			continue
-		}
-		sched, err := ParseSchedule(sub.Schedule, d.loc())
-		if err != nil {
-			d.log().Error("digest: bad schedule", "subscription", sub.ID, "err", err)
-			continue
-		}
-		from := sub.CreatedAt
-		if rows, err := d.Store.Deliveries(ctx, sub.ID, 1); err == nil && len(rows) > 0 {
-			from = rows[0].Slot
-			if rows[0].Status == Pending { // a crash mid-send: settle it first
-				if now.Sub(from) <= grace {
-					due = append(due, Due{sub, from})
-				} else if err := d.settle(ctx, sub, rows[0]); err != nil {
-					return err
-				}
-			}
-		}
-		var latest time.Time
-		skipped := 0
-		for t := sched.Next(from); !t.IsZero() && !t.After(now); t = sched.Next(t) {
-			if now.Sub(t) <= grace {
-				if !latest.IsZero() {
-					if err := d.skip(ctx, sub, latest); err != nil {
-						return err
-					}
-				}
-				latest = t
-				continue
-			}
-			if skipped < maxSkipped {
-				if err := d.skip(ctx, sub, t); err != nil {
-					return err
-				}
-			}
-			skipped++
-		}
-		if !latest.IsZero() {
-			due = append(due, Due{sub, latest})
-		}
-	}
-	return d.DeliverAll(ctx, due)
+	return d.record(ctx, sub.Platform, row, Failed, "", err.Error(), "", log)
 }
 
-// settle resolves a pending row older than the grace window: sent if the
-// platform has it, skipped otherwise.
-func (d *Deliverer) settle(ctx context.Context, sub Subscription, row Delivery) error {
-	row.Status, row.UpdatedAt = Skipped, d.Clock.Now()
-	if s, ok := d.Senders[sub.Platform]; ok {
-		if id := d.find(ctx, s, sub, row.Slot, d.log().With("subscription", sub.ID)); id != "" {
-			row.Status, row.MessageID = Sent, id
-		}
-	}
-	return d.Store.Record(ctx, row)
-}
-
-// find looks on the platform for a digest already posted for the slot. A
-// failed lookup is logged and counted (it means the duplicate check could
-// not run), and reads as "not found".
-func (d *Deliverer) find(ctx context.Context, s Sender, sub Subscription, slot time.Time, log *slog.Logger) string {
-	id, err := s.Find(ctx, sub, slot)
-	if err != nil {
-		log.Warn("digest: looking for an already posted digest failed", "err", err)
-		d.observe(func(o Observer) { o.APIError(string(sub.Platform), "find digest") })
-		return ""
-	}
-	return id
-}
-
+// skip records a slot missed while no process ran as skipped.
 func (d *Deliverer) skip(ctx context.Context, sub Subscription, slot time.Time) error {
-	claimed, _, err := d.Store.Claim(ctx, sub.ID, slot, d.Clock.Now())
-	if err != nil || !claimed {
+	c := d.claim()
+	claimed, _, err := d.Store.Claim(ctx, sub.ID, slot, c)
+	if d.stored(err) != nil || !claimed {
 		return err
 	}
 	d.observe(func(o Observer) { o.Digest(string(sub.Platform), string(Skipped)) })
-	return d.Store.Record(ctx, Delivery{SubscriptionID: sub.ID, Slot: slot.UTC(), Status: Skipped,
-		Error: "missed while the bot was not running", UpdatedAt: d.Clock.Now()})
+	return d.stored(d.Store.Record(ctx, Delivery{SubscriptionID: sub.ID, Slot: slot.UTC(), Status: Skipped, Owner: c.Owner,
+		Error: "missed while the bot was not running", UpdatedAt: d.Clock.Now()}))
 }
 
 func (d *Deliverer) observe(f func(Observer)) {

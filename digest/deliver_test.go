@@ -69,8 +69,9 @@ func (f *fakeSender) Send(ctx context.Context, sub digest.Subscription, slot tim
 func (f *fakeSender) Find(ctx context.Context, sub digest.Subscription, slot time.Time) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.findErr != nil {
-		return "", f.findErr
+	if err := f.findErr; err != nil {
+		f.findErr = nil // fails once
+		return "", err
 	}
 	return f.posts[key(sub, slot)], nil
 }
@@ -93,7 +94,8 @@ func (o *countingObserver) RateLimited(string)    {}
 func (o *countingObserver) Digest(string, string) {}
 
 // A failed lookup for an already posted digest is logged and counted,
-// not ignored: it means the duplicate check could not run.
+// not ignored, and retried before any resend: the duplicate check must
+// run.
 func TestFailedLookupIsCounted(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
@@ -104,15 +106,15 @@ func TestFailedLookupIsCounted(t *testing.T) {
 		sub := e.subscribe(t, slackP, "C1", "* * * * *", now)
 		slot := now.Truncate(time.Minute)
 		// A claim from a crashed run: the outcome is unknown.
-		if ok, _, err := e.store.Claim(ctx, sub.ID, slot, now); !ok || err != nil {
+		if ok, _, err := e.store.Claim(ctx, sub.ID, slot, digest.Claim{Owner: "crashed", Now: now, LeaseUntil: now.Add(-time.Second)}); !ok || err != nil {
 			t.Fatal(ok, err)
 		}
 		e.slack.findErr = errors.New("history: internal_error")
 		if err := e.d.Deliver(ctx, sub, slot); err != nil {
 			t.Fatal(err)
 		}
-		if obs.errs["slack/find digest"] != 1 {
-			t.Fatalf("lookup failures counted: %v", obs.errs)
+		if obs.errs["slack/find digest"] != 1 || e.slack.count() != 1 {
+			t.Fatalf("lookup failures counted: %v; %d posted", obs.errs, e.slack.count())
 		}
 	})
 }
@@ -190,7 +192,7 @@ func TestDeliverOnceWithRetries(t *testing.T) {
 		if e.slack.count() != 2 || e.disc.count() != 0 {
 			t.Fatalf("posts: slack %d, discord %d", e.slack.count(), e.disc.count())
 		}
-		if ds := status(t, e.store, a); len(ds) != 1 || ds[0].Status != digest.Sent || ds[0].Attempts != 3 || len(ds[0].Seen) == 0 {
+		if ds := status(t, e.store, a); len(ds) != 1 || ds[0].Status != digest.Sent || ds[0].Attempts != 3 || ds[0].Version == "" {
 			t.Fatalf("C1: %+v", ds)
 		}
 		if ds := status(t, e.store, b); ds[0].Status != digest.Sent || ds[0].MessageID == "" {
@@ -221,9 +223,11 @@ func TestCrashAndRecovery(t *testing.T) {
 		// Crashed after claiming, before posting.
 		crashedBefore := e.subscribe(t, discordP, "D-before", "0 8 * * *", created)
 		slot := day.Add(8 * time.Hour)
-		e.store.Claim(ctx, crashedAfter.ID, slot, slot)
+		dead := digest.Claim{Owner: "dead", Now: slot, LeaseUntil: slot.Add(time.Minute)}
+		e.store.Claim(ctx, crashedAfter.ID, slot, dead)
 		e.slack.posts[key(crashedAfter, slot)] = "posted-before-crash"
-		e.store.Claim(ctx, crashedBefore.ID, slot, slot)
+		e.store.Claim(ctx, crashedBefore.ID, slot, dead)
+		e.store.Close() // the process dies
 
 		time.Sleep(time.Until(slot.Add(90 * time.Minute))) // restart at 09:30, within the 2-hour grace
 		e2 := newEnv(t, path)                              // a new process: same database and platforms
@@ -361,6 +365,7 @@ func TestStopMidFanOut(t *testing.T) {
 			t.Fatalf("the stop did not land mid-fan-out: %d posted", first)
 		}
 		// A new process on the same database and platforms.
+		e.store.Close()
 		e2 := newEnv(t, path)
 		e2.d.Senders = map[briefbot.Platform]digest.Sender{slackP: e.slack, discordP: e.disc}
 		time.Sleep(30 * time.Second) // the restart takes a while; still within the grace window

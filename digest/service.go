@@ -96,6 +96,13 @@ func (r ScheduleRequest) Spec(def Defaults) (spec, human string, err error) {
 	return spec, fmt.Sprintf("%s at %02d:%02d %s", when, h, m, loc.String()), nil
 }
 
+// ValidTimeOfDay reports whether s is a 24-hour HH:MM time of day, as the
+// defaults and a subscribe request take it.
+func ValidTimeOfDay(s string) bool {
+	_, _, ok := parseHHMM(s)
+	return ok
+}
+
 func parseHHMM(s string) (int, int, bool) {
 	hs, ms, ok := strings.Cut(s, ":")
 	if !ok || len(ms) != 2 || len(hs) < 1 || len(hs) > 2 {
@@ -112,8 +119,8 @@ type Service struct {
 	Store    Store
 	Defaults Defaults
 	Clock    Clock
-	// Changed is called after a subscription changes (to re-sync the
-	// runner); it may be nil.
+	// Changed is called after a subscription changes (to wake the
+	// scheduler); it may be nil.
 	Changed func(ctx context.Context)
 }
 
@@ -134,7 +141,12 @@ func (s *Service) Subscribe(ctx context.Context, p briefbot.Platform, channel, u
 	if err != nil {
 		return Subscribed{}, err
 	}
-	sub, err := s.Store.Subscribe(ctx, Subscription{Platform: p, Channel: channel, Schedule: spec, CreatedBy: user, CreatedAt: s.Clock.Now()})
+	now := s.Clock.Now()
+	want := Subscription{Platform: p, Channel: channel, Schedule: spec, CreatedBy: user, CreatedAt: now}
+	if sched, err := ParseSchedule(spec, time.UTC); err == nil {
+		want.Next = sched.Next(now) // one row written: the scheduler reads it when due
+	}
+	sub, err := s.Store.Subscribe(ctx, want)
 	if err != nil {
 		return Subscribed{}, &StoreError{"saving the subscription", err}
 	}

@@ -62,6 +62,12 @@ type Adapter struct {
 	restErr  error
 
 	gatewayUp atomic.Bool
+
+	// Work after a response (attaching a picture) runs under bg, tracked
+	// by wg; Stop waits for it and then cancels what is left.
+	bg       context.Context
+	cancelBg context.CancelFunc
+	wg       sync.WaitGroup
 }
 
 // GatewayConnected reports whether the gateway connection is up.
@@ -101,9 +107,20 @@ func (a *Adapter) Run(ctx context.Context) error {
 	return nil
 }
 
-// Stop implements bot.Platform: every reply is sent within its request,
-// so there is nothing to wait for.
-func (*Adapter) Stop(context.Context) error { return nil }
+// Stop implements bot.Platform: it waits, within ctx, for work started
+// after a response (attaching the matrix picture), then cancels what is
+// left.
+func (a *Adapter) Stop(ctx context.Context) error {
+	defer a.cancelBg()
+	done := make(chan struct{})
+	go func() { a.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("discord: background work still running: %w", ctx.Err())
+	}
+}
 
 // Ready implements bot.Platform: in gateway mode the gateway must be up.
 func (a *Adapter) Ready(context.Context) error {
@@ -134,7 +151,11 @@ type request struct {
 	User      *userRef                  `json:"user"`   // in DMs
 	// Message is the message a button was pressed on.
 	Message *pressedOn `json:"message"`
-	Data    struct {
+	// AppID and Token address the response, for editing it afterwards
+	// (attaching the matrix picture).
+	AppID string `json:"application_id"`
+	Token string `json:"token"`
+	Data  struct {
 		Name     string                                               `json:"name"`
 		CustomID string                                               `json:"custom_id"`
 		Values   []string                                             `json:"values"`
@@ -297,6 +318,7 @@ func New(cfg Config, h bot.Handler) (*Adapter, error) {
 		cfg.Replays = bot.NewMemorySeen(bot.DefaultSeenKeys, cfg.Now)
 	}
 	a := &Adapter{cfg: cfg, h: h, log: cfg.Log.With("adapter", "discord"), cache: bot.NewResponseCache(1024), ids: newQueryIDs(cfg.Now)}
+	a.bg, a.cancelBg = context.WithCancel(context.Background())
 	if cfg.PublicKey != "" {
 		v, err := NewVerifier(cfg.PublicKey, cfg.Now)
 		if err != nil {
@@ -338,36 +360,48 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed interaction", http.StatusBadRequest)
 		return
 	}
-	out := a.encoded(r.Context(), req)
+	out, pic := a.encoded(r.Context(), req)
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(out)))
 	w.Write(out)
+	if pic && a.cfg.BotToken != "" {
+		// A response to an HTTP interaction cannot carry files: the
+		// picture is attached by editing the response once it exists.
+		a.background("attaching the matrix picture", func(ctx context.Context) error { return a.attachPicture(ctx, req) })
+	}
 }
 
 // encoded returns the JSON response to a request, from the cache when the
-// same request was answered from the same briefing before.
-func (a *Adapter) encoded(ctx context.Context, req request) []byte {
+// same request was answered from the same briefing before, and whether its
+// picture is to be attached afterwards.
+func (a *Adapter) encoded(ctx context.Context, req request) ([]byte, bool) {
 	start := time.Now()
 	gen := a.h.Generation()
 	key, br := a.prepare(req)
 	if key != "" {
 		if c, ok := a.cache.Get(gen, key); ok {
 			a.cfg.Observer.Command(string(Name), c.Command, time.Since(start))
-			return c.Body
+			return c.Body, c.Picture
 		}
 	}
 	resp, kind, cacheable := a.respond(ctx, req, br)
 	defer func() { a.cfg.Observer.Command(string(Name), kind, time.Since(start)) }()
+	pic := resp.Data != nil && len(resp.Data.Files) > 0
+	if pic { // the JSON carries no file and names no attachment
+		d := *resp.Data
+		d.Files, d.Attachments = nil, nil
+		resp = &discordgo.InteractionResponse{Type: resp.Type, Data: &d}
+	}
 	out, err := json.Marshal(resp)
 	if err != nil { // only if a response type cannot marshal: a programming error
 		a.log.Error("encoding response", "err", err)
-		return []byte(`{"type":4,"data":{"content":"Sorry, that answer could not be encoded.","flags":64}}`)
+		return []byte(`{"type":4,"data":{"content":"Sorry, that answer could not be encoded.","flags":64}}`), false
 	}
 	if key != "" && cacheable {
-		a.cache.Put(gen, key, bot.Cached{Body: out, Command: kind})
+		a.cache.Put(gen, key, bot.Cached{Body: out, Command: kind, Picture: pic})
 	}
-	return out
+	return out, pic
 }
 
 // prepare builds the core request an interaction carries, once, and the
@@ -494,6 +528,9 @@ func (a *Adapter) answer(ctx context.Context, c bot.Caller, req bot.Request, loo
 	}
 	data.Components = append(a.buttons(data.Embeds[0], shareQuery(a.h.Table(), req), r.More, lookup),
 		a.navigation(data.Embeds[0], r.Answer, shareQuery(a.h.Table(), req))...)
+	if r.Picture {
+		a.withPicture(data)
+	}
 	return resp, r.Command, r.Cacheable
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -68,7 +69,19 @@ func (a *Adapter) Send(ctx context.Context, sub digest.Subscription, slot time.T
 		EnforceNonce    bool                              `json:"enforce_nonce"`
 	}{[]*discordgo.MessageEmbed{e}, noMentions(), digestNonce(sub, slot), true}
 	ep := discordgo.EndpointChannelMessages(sub.Channel)
-	raw, err := s.RequestWithBucketID("POST", ep, body, ep, discordgo.WithContext(ctx))
+	var raw []byte
+	if pic, perr := a.h.Picture(); perr == nil {
+		// The digest carries the matrix picture; if it cannot be drawn
+		// the digest goes out as text.
+		ct, mp, merr := withFile(body, "", pic)
+		if merr != nil {
+			return "", merr
+		}
+		raw, err = s.RequestRaw("POST", ep, ct, mp, ep, 0, discordgo.WithContext(ctx))
+	} else {
+		a.log.Error("drawing the matrix picture for a digest", "err", perr)
+		raw, err = s.RequestWithBucketID("POST", ep, body, ep, discordgo.WithContext(ctx))
+	}
 	if err != nil {
 		return "", classify(err)
 	}
@@ -108,6 +121,11 @@ func classify(err error) error {
 		return &digest.RetryAfterError{After: rl.RetryAfter}
 	}
 	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized {
+		// The token is invalid or revoked: every later slot would fail the
+		// same way, as Slack's invalid_auth does.
+		return &digest.PermanentError{Reason: "401 Unauthorized: the bot token is invalid or revoked"}
+	}
 	if errors.As(err, &re) && re.Message != nil {
 		if reason, ok := permanentCodes[re.Message.Code]; ok {
 			return &digest.PermanentError{Reason: reason}

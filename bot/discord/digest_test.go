@@ -51,9 +51,13 @@ func TestDigestSender(t *testing.T) {
 	if found, _ := a.Find(ctx, sub, next); found != id3 {
 		t.Fatalf("find the next slot: %q, want %q", found, id3)
 	}
-	for code, want := range map[int]string{10003: "Unknown Channel", 50001: "Missing Access", 50013: "Missing Permissions"} {
+	for code, want := range map[int]string{10003: "Unknown Channel", 50001: "Missing Access", 50013: "Missing Permissions", 0: "401 Unauthorized"} {
+		status := 403
+		if code == 0 { // a revoked token: Discord answers 401 with code 0
+			status = 401
+		}
 		f.mu.Lock()
-		f.channelError["1300"] = [2]int{403, code}
+		f.channelError["1300"] = [2]int{status, code}
 		f.mu.Unlock()
 		_, err := a.Send(ctx, digest.Subscription{ID: 4, Platform: Name, Channel: "1300"}, slot, ans)
 		var perm *digest.PermanentError

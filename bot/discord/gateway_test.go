@@ -1,17 +1,22 @@
 package discord
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 )
@@ -30,6 +35,7 @@ type fakeDiscord struct {
 	identified  bool
 	dispatch    chan map[string]any
 
+	edits        []map[string]any            // edits of interaction responses (webhook PATCH)
 	messages     map[string][]map[string]any // channel → messages, newest last
 	nonces       map[string]string           // channel|nonce → message id
 	channelError map[string][2]int           // channel → HTTP status, Discord error code
@@ -45,11 +51,27 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 	mux.HandleFunc("PUT /api/{ver}/applications/{app}/guilds/{guild}/commands", f.overwrite)
 	mux.HandleFunc("PUT /api/{ver}/applications/{app}/commands", f.overwrite)
 	mux.HandleFunc("POST /api/{ver}/interactions/{id}/{token}/callback", func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
+		_, b, err := readPayloadRaw(r)
+		if err != nil {
+			badForm(w, err)
+			return
+		}
 		f.mu.Lock()
 		f.callbacks = append(f.callbacks, b)
 		f.mu.Unlock()
 		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("PATCH /api/{ver}/webhooks/{app}/{token}/messages/{msg}", func(w http.ResponseWriter, r *http.Request) {
+		body, err := readPayload(r)
+		if err != nil {
+			badForm(w, err)
+			return
+		}
+		body["app"], body["token"], body["message"] = r.PathValue("app"), r.PathValue("token"), r.PathValue("msg")
+		f.mu.Lock()
+		f.edits = append(f.edits, body)
+		f.mu.Unlock()
+		json.NewEncoder(w).Encode(map[string]any{"id": "1600", "channel_id": "1200"})
 	})
 	mux.HandleFunc("GET /gw/", f.gateway)
 	mux.HandleFunc("POST /api/{ver}/channels/{ch}/messages", f.createMessage)
@@ -63,10 +85,9 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 // returns the message it created, as Discord does.
 func (f *fakeDiscord) createMessage(w http.ResponseWriter, r *http.Request) {
 	ch := r.PathValue("ch")
-	var body map[string]any
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		w.WriteHeader(400)
-		io.WriteString(w, `{"message": "400: Bad Request", "code": 50109}`)
+	body, err := readPayload(r)
+	if err != nil {
+		badForm(w, err)
 		return
 	}
 	f.mu.Lock()
@@ -92,11 +113,103 @@ func (f *fakeDiscord) createMessage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	id := fmt.Sprintf("%d", 1500000000000000000+len(f.messages[ch])+1)
-	m := map[string]any{"id": id, "channel_id": ch, "content": "", "embeds": body["embeds"], "nonce": nonce,
+	m := map[string]any{"id": id, "channel_id": ch, "content": "", "embeds": body["embeds"], "nonce": nonce, "attachments": stored(body),
 		"author": map[string]any{"id": "999", "username": "briefbot", "bot": true}}
 	f.messages[ch] = append(f.messages[ch], m)
 	f.nonces[ch+"|"+nonce] = id
 	json.NewEncoder(w).Encode(m)
+}
+
+// readPayload reads a JSON body, or a multipart one as Discord takes it
+// with files: payload_json and files[n] parts, each attachment in the
+// payload naming the index of a part that exists, with a description of
+// at most 1,024 characters. Uploaded files are returned under
+// "_files" (name → size).
+func readPayload(r *http.Request) (map[string]any, error) {
+	body, _, err := readPayloadRaw(r)
+	return body, err
+}
+
+// readPayloadRaw is readPayload that also returns the JSON as sent.
+func readPayloadRaw(r *http.Request) (map[string]any, []byte, error) {
+	var body map[string]any
+	var raw []byte
+	files := map[string]any{}
+	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "multipart/form-data" {
+		raw, _ = io.ReadAll(r.Body)
+		if err := json.Unmarshal(raw, &body); err != nil {
+			return nil, nil, fmt.Errorf("body is not JSON: %w", err)
+		}
+	}
+	mr := multipart.NewReader(r.Body, params["boundary"])
+	for mt == "multipart/form-data" {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("multipart: %w", err)
+		}
+		b, _ := io.ReadAll(p)
+		switch name := p.FormName(); {
+		case name == "payload_json":
+			raw = b
+			if err := json.Unmarshal(b, &body); err != nil {
+				return nil, nil, fmt.Errorf("payload_json: %w", err)
+			}
+		case strings.HasPrefix(name, "files["):
+			if !bytes.HasPrefix(b, []byte("\x89PNG")) && p.Header.Get("Content-Type") == "image/png" {
+				return nil, nil, errors.New(name + " is not a PNG")
+			}
+			files[strings.TrimSuffix(strings.TrimPrefix(name, "files["), "]")] = float64(len(b))
+		}
+	}
+	if body == nil {
+		return nil, nil, errors.New("no payload_json")
+	}
+	atts := body["attachments"]
+	if d, ok := body["data"].(map[string]any); ok && atts == nil {
+		atts = d["attachments"]
+	}
+	list, _ := atts.([]any)
+	for _, a := range list {
+		att, _ := a.(map[string]any)
+		id := fmt.Sprint(att["id"])
+		if _, ok := files[id]; !ok {
+			return nil, nil, fmt.Errorf("attachment %s has no files[%s]", id, id)
+		}
+		if d, _ := att["description"].(string); utf8.RuneCountInString(d) > 1024 {
+			return nil, nil, fmt.Errorf("attachment description is %d characters", utf8.RuneCountInString(d))
+		}
+	}
+	if len(files) != len(list) {
+		return nil, nil, fmt.Errorf("%d files for %d attachments", len(files), len(list))
+	}
+	if len(files) > 0 {
+		body["_files"] = files
+	}
+	return body, raw, nil
+}
+
+// stored is the attachments of a created message as Discord returns
+// them: with snowflake ids (strings), file names and descriptions.
+func stored(body map[string]any) []map[string]any {
+	list, _ := body["attachments"].([]any)
+	out := []map[string]any{}
+	for i, a := range list {
+		att, _ := a.(map[string]any)
+		out = append(out, map[string]any{"id": fmt.Sprintf("17000000000000000%02d", i), "filename": att["filename"],
+			"description": att["description"], "content_type": "image/png"})
+	}
+	return out
+}
+
+// badForm answers as Discord does a body it cannot read.
+func badForm(w http.ResponseWriter, err error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadRequest)
+	fmt.Fprintf(w, `{"message": "Invalid Form Body", "code": 50035, "errors": %q}`, err.Error())
 }
 
 // listMessages returns the latest messages, newest first; history carries

@@ -123,6 +123,9 @@ func (a *Adapter) RunGateway(ctx context.Context) error {
 		resp, kind, _ := a.respond(rctx, req, br)
 		a.cfg.Observer.Command(string(Name), kind, time.Since(start))
 		err := a.withRetry(rctx, "interaction response", func() error {
+			if resp.Data != nil && len(resp.Data.Files) > 0 {
+				return a.respondWithPicture(rctx, s, ic.Interaction, resp)
+			}
 			return s.InteractionRespond(ic.Interaction, resp, discordgo.WithContext(rctx))
 		})
 		if err != nil {

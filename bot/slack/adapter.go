@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -39,6 +40,10 @@ type Config struct {
 	APIURL string
 	// ResponseType is Ephemeral (default) or InChannel.
 	ResponseType string
+	// PublicURL is the https://host Slack reaches briefbot at in HTTP
+	// mode; when set, matrix answers show the picture from
+	// PublicURL/matrix.png in an image block.
+	PublicURL string
 	// HTTPClient is used for the Web API and response_url posts (default:
 	// a client with a 10-second timeout).
 	HTTPClient *http.Client
@@ -98,6 +103,7 @@ func Section() config.Section {
 			{Key: "signing_secret", Env: "SLACK_SIGNING_SECRET", Secret: true, Credential: true},
 			{Key: "api_url", Env: "SLACK_API_URL", Check: config.HTTPURL},
 			{Key: "response", Env: "BRIEFBOT_SLACK_RESPONSE", Default: Ephemeral, Check: config.OneOf(Ephemeral, InChannel)},
+			{Key: "public_url", Env: "SLACK_PUBLIC_URL", Check: httpsURL},
 		},
 		Complete: func(v config.Values) error {
 			var errs []error
@@ -112,12 +118,21 @@ func Section() config.Section {
 	}
 }
 
+// httpsURL checks a public URL: Slack loads images over HTTPS only.
+func httpsURL(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return errors.New("must be https://host[:port][/path], where Slack reaches briefbot")
+	}
+	return nil
+}
+
 // Spec registers Slack as a platform.
 func Spec() bot.Spec {
 	return bot.Spec{Name: Name, Section: Section(), New: func(d bot.Deps, v config.Values) (bot.Platform, error) {
 		return New(Config{
 			BotToken: v.Get("bot_token"), AppToken: v.Get("app_token"), SigningSecret: v.Get("signing_secret"),
-			APIURL: v.Get("api_url"), ResponseType: v.Get("response"), Log: d.Log, Observer: d.Observer,
+			APIURL: v.Get("api_url"), ResponseType: v.Get("response"), PublicURL: v.Get("public_url"), Log: d.Log, Observer: d.Observer,
 			Replays: d.Replays, AllowReplays: d.AllowReplays,
 		}, d.Handler)
 	}}
@@ -256,6 +271,7 @@ func (a *Adapter) commandResponse(ctx context.Context, text string, caller func(
 		opt.MoreQuery = text
 	}
 	opt.PageQuery = a.h.Table().Text(req)
+	a.pictureOptions(r, &opt)
 	msg := Render(r.Answer, opt)
 	body, err := json.Marshal(struct {
 		ResponseType string       `json:"response_type"`

@@ -35,6 +35,13 @@ const ShareActionID = "briefbot_share"
 // with the full card.
 const MoreActionID = "briefbot_more"
 
+// PictureActionID identifies the "Post picture" button, which uploads the
+// matrix picture to the channel.
+const PictureActionID = "briefbot_picture"
+
+// MaxAltText is the longest alt text of an image block.
+const MaxAltText = 2000
+
 // Navigation of list answers: Previous and Next carry "N|query" and
 // replace the message with page N; the menu carries an item's query and
 // answers it in a new message.
@@ -68,6 +75,15 @@ type RenderOptions struct {
 	// PageQuery, on a paged answer, adds Previous and Next buttons that
 	// show the neighbouring pages of this query.
 	PageQuery string
+	// PageAction, when set, is the action id of the Previous and Next
+	// buttons instead of PageActionID (the App Home turns pages itself).
+	PageAction string
+	// Picture adds a "Post picture" button that uploads the matrix
+	// picture to the channel.
+	Picture bool
+	// ImageURL, when set, shows the picture at this public URL in an
+	// image block, with ImageAlt as its alt text.
+	ImageURL, ImageAlt string
 }
 
 // Render renders an answer as Block Kit within Slack's limits: a header,
@@ -77,7 +93,8 @@ type RenderOptions struct {
 // text is escaped, so nothing in it can mention or ping anyone.
 func Render(a briefings.Answer, opt RenderOptions) Message {
 	r := renderer{budget: MaxMessageText}
-	title := cut(strings.TrimSpace(a.Title), MaxHeaderText)
+	// Escaped like every other text: the title can echo what a user typed.
+	title := cut(escape(strings.TrimSpace(a.Title)), MaxHeaderText)
 	if title == "" {
 		title = "briefbot" // Block Kit refuses an empty header
 	}
@@ -171,6 +188,13 @@ func (r *renderer) context(text string) {
 // tailBlocks are the sources line and the share button.
 func (r *renderer) tailBlocks(a briefings.Answer, opt RenderOptions) []sized {
 	var out []sized
+	if opt.ImageURL != "" && safeURL(opt.ImageURL) && len(opt.ImageURL) <= 3000 {
+		alt := cut(opt.ImageAlt, MaxAltText)
+		if alt == "" {
+			alt = "The matrix of stances"
+		}
+		out = append(out, sized{slack.NewImageBlock(opt.ImageURL, alt, "", nil), len(alt)})
+	}
 	if len(a.Sources) > 0 {
 		// Whole sources only: a cut never falls inside a <url|text> link;
 		// what does not fit is counted.
@@ -204,13 +228,17 @@ func (r *renderer) tailBlocks(a briefings.Answer, opt RenderOptions) []sized {
 		out = append(out, sized{slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, false)), len(text)})
 	}
 	var buttons []slack.BlockElement
+	pageAction := PageActionID
+	if opt.PageAction != "" {
+		pageAction = opt.PageAction
+	}
 	if a.Pages > 1 && len(opt.PageQuery) < MaxButtonValue-8 {
 		if a.Page > 1 {
-			buttons = append(buttons, slack.NewButtonBlockElement(PageActionID, fmt.Sprintf("%d|%s", a.Page-1, opt.PageQuery),
+			buttons = append(buttons, slack.NewButtonBlockElement(pageAction, fmt.Sprintf("%d|%s", a.Page-1, opt.PageQuery),
 				slack.NewTextBlockObject(slack.PlainTextType, "◀ Previous", false, false)))
 		}
 		if a.Page < a.Pages {
-			buttons = append(buttons, slack.NewButtonBlockElement(PageActionID, fmt.Sprintf("%d|%s", a.Page+1, opt.PageQuery),
+			buttons = append(buttons, slack.NewButtonBlockElement(pageAction, fmt.Sprintf("%d|%s", a.Page+1, opt.PageQuery),
 				slack.NewTextBlockObject(slack.PlainTextType, "Next ▶", false, false)))
 		}
 	}
@@ -228,6 +256,10 @@ func (r *renderer) tailBlocks(a briefings.Answer, opt RenderOptions) []sized {
 				slack.NewTextBlockObject(slack.PlainTextType, "Open one…", false, false), PickActionID, options...)
 			buttons = append(buttons, sel)
 		}
+	}
+	if opt.Picture {
+		buttons = append(buttons, slack.NewButtonBlockElement(PictureActionID, "picture",
+			slack.NewTextBlockObject(slack.PlainTextType, "Post picture", false, false)))
 	}
 	if opt.MoreQuery != "" && len(opt.MoreQuery) <= MaxButtonValue {
 		buttons = append(buttons, slack.NewButtonBlockElement(MoreActionID, opt.MoreQuery,

@@ -46,6 +46,13 @@ func (a *Adapter) Send(ctx context.Context, sub digest.Subscription, slot time.T
 			a.cfg.Observer.APIError(string(Name), "conversations.join")
 		}
 	}
+	if err == nil {
+		// The picture goes in the digest's thread; the digest is sent
+		// whether or not it can be.
+		if uerr := a.upload(ctx, sub.Channel, ts, ""); uerr != nil {
+			a.log.Warn("the digest went out without its picture", "channel", sub.Channel, "err", uerr)
+		}
+	}
 	return ts, classify(err)
 }
 

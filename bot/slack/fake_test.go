@@ -3,6 +3,7 @@ package slack
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -36,11 +37,25 @@ type fakeSlack struct {
 	notIn        map[string]bool   // channels the bot has not joined
 	joins        int
 	hangOnce     map[string]bool // channel → post, then hang past the client's timeout once
+
+	uploads   map[string]*upload // file id → upload, from files.getUploadURLExternal on
+	views     []map[string]any   // views.publish bodies
+	userChans map[string][]string
+}
+
+// upload is one file through Slack's upload flow.
+type upload struct {
+	Name, AltText     string
+	Length            int
+	Body              []byte // what was posted to the upload URL
+	Channel, ThreadTS string // set by files.completeUploadExternal
+	Comment           string
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
 	f := &fakeSlack{t: t, envelopes: make(chan any, 16), acks: make(chan json.RawMessage, 16),
-		channelError: map[string]string{}, notIn: map[string]bool{}, hangOnce: map[string]bool{}}
+		channelError: map[string]string{}, notIn: map[string]bool{}, hangOnce: map[string]bool{},
+		uploads: map[string]*upload{}, userChans: map[string][]string{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/chat.postMessage", f.postMessage)
 	mux.HandleFunc("POST /api/conversations.history", f.history)
@@ -48,6 +63,11 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 	mux.HandleFunc("POST /api/apps.connections.open", f.connectionsOpen)
 	mux.HandleFunc("POST /response/", f.webhook)
 	mux.HandleFunc("GET /ws", f.websocket)
+	mux.HandleFunc("POST /api/files.getUploadURLExternal", f.getUploadURL)
+	mux.HandleFunc("POST /upload/{id}", f.uploadFile)
+	mux.HandleFunc("POST /api/files.completeUploadExternal", f.completeUpload)
+	mux.HandleFunc("POST /api/views.publish", f.publishView)
+	mux.HandleFunc("POST /api/users.conversations", f.usersConversations)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f
@@ -127,6 +147,120 @@ func (f *fakeSlack) join(w http.ResponseWriter, r *http.Request) {
 	f.joins++
 	delete(f.notIn, r.PostForm.Get("channel"))
 	json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": map[string]any{"id": r.PostForm.Get("channel")}})
+}
+
+// authorized checks the bot token as Slack does, answering invalid_auth.
+func (f *fakeSlack) authorized(w http.ResponseWriter, r *http.Request) bool {
+	if r.Header.Get("Authorization") != "Bearer xoxb-test" && r.PostForm.Get("token") != "xoxb-test" {
+		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "invalid_auth"})
+		return false
+	}
+	return true
+}
+
+// getUploadURL starts an upload: filename and length are required, and
+// the URL returned is on this server.
+func (f *fakeSlack) getUploadURL(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	if !f.authorized(w, r) {
+		return
+	}
+	n, err := strconv.Atoi(r.PostForm.Get("length"))
+	if r.PostForm.Get("filename") == "" || err != nil || n <= 0 {
+		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "invalid_arguments"})
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := fmt.Sprintf("F%04d", len(f.uploads)+1)
+	f.uploads[id] = &upload{Name: r.PostForm.Get("filename"), AltText: r.PostForm.Get("alt_txt"), Length: n}
+	json.NewEncoder(w).Encode(map[string]any{"ok": true, "upload_url": f.srv.URL + "/upload/" + id, "file_id": id})
+}
+
+// uploadFile takes the file's bytes (multipart, field "file").
+func (f *fakeSlack) uploadFile(w http.ResponseWriter, r *http.Request) {
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		http.Error(w, "no file", http.StatusBadRequest)
+		return
+	}
+	b, _ := io.ReadAll(file)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u, ok := f.uploads[r.PathValue("id")]
+	if !ok || len(b) != u.Length {
+		http.Error(w, "unknown upload or wrong length", http.StatusBadRequest)
+		return
+	}
+	u.Body = b
+	io.WriteString(w, "OK - "+strconv.Itoa(len(b)))
+}
+
+// completeUpload shares uploaded files in a channel; a channel the bot is
+// not in answers not_in_channel.
+func (f *fakeSlack) completeUpload(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	if !f.authorized(w, r) {
+		return
+	}
+	var files []struct {
+		ID string `json:"id"`
+	}
+	json.Unmarshal([]byte(r.PostForm.Get("files")), &files)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ch := r.PostForm.Get("channel_id")
+	if f.notIn[ch] {
+		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "not_in_channel"})
+		return
+	}
+	for _, fl := range files {
+		u, ok := f.uploads[fl.ID]
+		if !ok || u.Body == nil {
+			json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "file_not_found"})
+			return
+		}
+		u.Channel, u.ThreadTS, u.Comment = ch, r.PostForm.Get("thread_ts"), r.PostForm.Get("initial_comment")
+	}
+	json.NewEncoder(w).Encode(map[string]any{"ok": true, "files": files})
+}
+
+// publishView records a Home tab view; Slack refuses more than 100 blocks.
+func (f *fakeSlack) publishView(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Authorization") != "Bearer xoxb-test" {
+		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "invalid_auth"})
+		return
+	}
+	var body map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "invalid_json"})
+		return
+	}
+	view, _ := body["view"].(map[string]any)
+	blocks, _ := view["blocks"].([]any)
+	if body["user_id"] == "" || view["type"] != "home" || len(blocks) == 0 || len(blocks) > 100 {
+		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "invalid_arguments"})
+		return
+	}
+	f.mu.Lock()
+	f.views = append(f.views, body)
+	f.mu.Unlock()
+	json.NewEncoder(w).Encode(map[string]any{"ok": true, "view": map[string]any{"id": "V1", "type": "home"}})
+}
+
+// usersConversations lists the channels a user is in.
+func (f *fakeSlack) usersConversations(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	if !f.authorized(w, r) {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var chans []map[string]any
+	for _, id := range f.userChans[r.PostForm.Get("user")] {
+		chans = append(chans, map[string]any{"id": id, "name": strings.ToLower(id), "is_channel": true})
+	}
+	json.NewEncoder(w).Encode(map[string]any{"ok": true, "channels": chans, "response_metadata": map[string]any{"next_cursor": ""}})
 }
 
 func (f *fakeSlack) connectionsOpen(w http.ResponseWriter, r *http.Request) {

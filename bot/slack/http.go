@@ -135,6 +135,10 @@ func (a *Adapter) dispatchAction(cb slack.InteractionCallback) {
 		a.background("showing the full card", func(ctx context.Context) error { return a.more(ctx, cb) })
 	case pressed(cb, PageActionID):
 		a.background("turning the page", func(ctx context.Context) error { return a.page(ctx, cb) })
+	case pressed(cb, HomeActionID):
+		a.background("updating the Home tab", func(ctx context.Context) error { return a.home(ctx, cb) })
+	case pressed(cb, PictureActionID):
+		a.background("posting the matrix picture", func(ctx context.Context) error { return a.postPicture(ctx, cb) })
 	case pressed(cb, PickActionID):
 		a.background("answering the item chosen", func(ctx context.Context) error { return a.pick(ctx, cb) })
 	}
@@ -180,8 +184,13 @@ func (a *Adapter) dispatchEvent(ev slackevents.EventsAPIEvent) {
 	if !ok || !a.seen.first(cb.EventID, a.cfg.Now()) {
 		return
 	}
-	if m, ok := ev.InnerEvent.Data.(*slackevents.AppMentionEvent); ok {
-		a.background("answering app mention", func(ctx context.Context) error { return a.mention(ctx, m) })
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppMentionEvent:
+		a.background("answering app mention", func(ctx context.Context) error { return a.mention(ctx, e) })
+	case *slackevents.AppHomeOpenedEvent:
+		if e.Tab == "home" && e.User != "" {
+			a.background("publishing the Home tab", func(ctx context.Context) error { return a.publishHome(ctx, e.User, "", 0) })
+		}
 	}
 }
 

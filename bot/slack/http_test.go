@@ -15,6 +15,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/briefbot/briefbot/bot"
 	"github.com/briefbot/briefbot/config"
 )
 
@@ -31,6 +32,12 @@ type testEnv struct {
 
 func newTestEnv(t *testing.T, mutate ...func(*Config)) *testEnv {
 	t.Helper()
+	return newTestEnvWith(t, newBot(t), mutate...)
+}
+
+// newTestEnvWith is newTestEnv answering through h.
+func newTestEnvWith(t *testing.T, h bot.Handler, mutate ...func(*Config)) *testEnv {
+	t.Helper()
 	fake := newFakeSlack(t)
 	logs := &bytes.Buffer{}
 	cfg := Config{
@@ -42,7 +49,7 @@ func newTestEnv(t *testing.T, mutate ...func(*Config)) *testEnv {
 	for _, m := range mutate {
 		m(&cfg)
 	}
-	a, err := New(cfg, newBot(t))
+	a, err := New(cfg, h)
 	if err != nil {
 		t.Fatal(err)
 	}

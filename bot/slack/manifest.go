@@ -43,6 +43,10 @@ func WebAPIMethods() []webMethod {
 		{"chat.postMessage", []string{"chat:write"}},                              // app mention replies, digests
 		{"conversations.join", []string{"channels:join"}},                         // a digest to a public channel the bot is not in
 		{"conversations.history", []string{"channels:history", "groups:history"}}, // finding a digest whose send had an unknown outcome
+		{"files.getUploadURLExternal", []string{"files:write"}},                   // the matrix picture: digests, "Post picture"
+		{"files.completeUploadExternal", []string{"files:write"}},
+		{"views.publish", nil},                                            // the Home tab: no scope beyond the app_home_opened event
+		{"users.conversations", []string{"channels:read", "groups:read"}}, // the Home tab: the user's channels, for their digests
 	}
 }
 
@@ -75,6 +79,10 @@ type manifest struct {
 			DisplayName  string `yaml:"display_name"`
 			AlwaysOnline bool   `yaml:"always_online"`
 		} `yaml:"bot_user"`
+		AppHome struct {
+			HomeTabEnabled     bool `yaml:"home_tab_enabled"`
+			MessagesTabEnabled bool `yaml:"messages_tab_enabled"`
+		} `yaml:"app_home"`
 		SlashCommands []slashCommand `yaml:"slash_commands"`
 	} `yaml:"features"`
 	OAuthConfig struct {
@@ -123,7 +131,8 @@ func Manifest(base string, t *bot.Table) ([]byte, error) {
 	m.Features.BotUser.AlwaysOnline = true
 	cmd := slashCommand{Command: bot.SlashCommand, Description: "Who backs which security guarantee for Ukraine, with quotes", UsageHint: UsageHint(t)}
 	m.OAuthConfig.Scopes.Bot = BotScopes()
-	m.Settings.EventSubscriptions.BotEvents = []string{"app_mention"}
+	m.Features.AppHome.HomeTabEnabled = true
+	m.Settings.EventSubscriptions.BotEvents = []string{"app_home_opened", "app_mention"}
 	m.Settings.Interactivity.IsEnabled = true
 	if base == "" {
 		m.Settings.SocketModeEnabled = true

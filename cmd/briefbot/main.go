@@ -7,6 +7,8 @@
 //	briefbot [--briefing DIR] [serve]              run the bot (console when no chat platform is configured)
 //	briefbot [--briefing DIR] ask [--format text|json] TEXT...
 //	briefbot [--briefing DIR] check                validate a briefing
+//	briefbot export DIR                            write the embedded briefing as editable YAML
+//	briefbot --briefing DIR ingest|drafts|review|accept|reject ...   add an article (see the README)
 package main
 
 import (
@@ -57,7 +59,15 @@ const usage = `Usage:
   briefbot [--briefing DIR] ask [--format text|json] [--full] [--page N] TEXT...
                                                      answer one command or question and exit (--full: the full card)
   briefbot [--briefing DIR] check                    validate the briefing; exit 1 on any problem
+  briefbot export DIR                                write the embedded briefing to DIR as editable YAML
+  briefbot --briefing DIR ingest [--outlet NAME] [--title T] [--date YYYY-MM-DD] [--url URL] [--json] FILE|URL|-
+                                                     draft what an article (HTML or text) adds; --feed URL polls a feed once
+  briefbot --briefing DIR drafts                     list drafts, one a line: ID and title
+  briefbot --briefing DIR review [--only ITEMS] ID   show what accepting a draft would change, and the next digest's news
+  briefbot --briefing DIR accept [--only ITEMS] ID   merge a draft into the YAML, refused with every problem if check would fail
+  briefbot --briefing DIR reject ID                  discard a draft
   briefbot slack-manifest [--url https://HOST]       print the Slack app manifest (Socket Mode, or HTTP mode at HOST)
+  briefbot picture FILE.png                          draw the matrix picture chat answers carry, and print its alt text
   briefbot [--config FILE] config                    print the effective configuration, secrets redacted
   briefbot healthcheck                               exit 0 when /healthz on BRIEFBOT_HTTP_ADDR answers (for containers)
 
@@ -100,8 +110,22 @@ func run(ctx context.Context, args []string, e env) int {
 		return ask(ctx, cfg, rest, e)
 	case "check":
 		return check(cfg, rest, e)
+	case "export":
+		return exportBriefing(cfg, rest, e)
+	case "ingest":
+		return ingestCmd(ctx, cfg, rest, e)
+	case "drafts":
+		return draftsCmd(cfg, rest, e)
+	case "review":
+		return reviewCmd(cfg, rest, e)
+	case "accept":
+		return acceptCmd(cfg, rest, e)
+	case "reject":
+		return rejectCmd(cfg, rest, e)
 	case "slack-manifest":
 		return slackManifest(rest, e)
+	case "picture":
+		return pictureCmd(cfg, rest, e)
 	case "healthcheck":
 		return healthcheck(cfg, e)
 	case "config":

@@ -21,7 +21,6 @@ import (
 	"github.com/briefbot/briefbot/config"
 	"github.com/briefbot/briefbot/digest"
 	"github.com/briefbot/briefbot/metrics"
-	"github.com/briefbot/briefbot/store/sqlite"
 )
 
 // shutdownGrace bounds how long in-flight answers and deliveries may take
@@ -66,19 +65,11 @@ func serve(ctx context.Context, cfg config.Config, args []string, e env, log *sl
 	}
 	m := metrics.New()
 
-	dbPath := cfg.Digests.DB
-	if dbPath == "" {
-		dbPath = "briefbot.db"
-		if !chat && len(cfg.Digests.Declared) == 0 {
-			dbPath = ":memory:" // trying the console leaves no files behind
-		}
-	}
-	sq, err := sqlite.Open(ctx, dbPath)
+	st, dbPath, err := openStore(ctx, cfg, chat)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "briefbot: BRIEFBOT_DB: %v\n", err)
+		fmt.Fprintf(e.stderr, "briefbot: %v\n", err)
 		return 1
 	}
-	var st digest.Store = sq
 	defer st.Close()
 	deliverer := &digest.Deliverer{
 		Store: st, Senders: map[briefbot.Platform]digest.Sender{},
@@ -115,15 +106,14 @@ func serve(ctx context.Context, cfg config.Config, args []string, e env, log *sl
 			running = append(running, p)
 		}
 	}
-	for _, d := range cfg.Digests.Declared {
-		if _, err := st.Subscribe(ctx, digest.Subscription{Platform: briefbot.Platform(d.Platform), Channel: d.Channel,
-			Schedule: d.Schedule, FromConfig: true, CreatedBy: "configuration", CreatedAt: time.Now()}); err != nil {
-			fmt.Fprintf(e.stderr, "briefbot: %v\n", err)
-			return 1
-		}
+	if err := declare(ctx, st, cfg); err != nil {
+		fmt.Fprintf(e.stderr, "briefbot: %v\n", err)
+		return 1
 	}
 	started("digests: scheduler", "db", dbPath, "declared", len(cfg.Digests.Declared), "grace", cfg.Digests.Grace)
 	go reloadOnHUP(ctx, e.hup, cfg, bt, log)
+	go watchBriefing(ctx, cfg, bt, log, watchInterval)
+	go pollFeeds(ctx, cfg, bt, deliverer.Senders, log)
 
 	needHTTP := slices.ContainsFunc(active, func(s bot.Spec) bool { return !s.Local })
 	locals := map[briefbot.Platform]bool{}
@@ -186,7 +176,7 @@ func runPlatforms(ctx context.Context, cfg config.Config, bt *bot.Bot, st digest
 			}
 			return nil
 		}},
-		{"store", st.Ping},
+		{"store", storeReady(st, runner)},
 	}
 	runners := []func(context.Context) error{runner.Run}
 	for _, p := range running {
@@ -224,6 +214,8 @@ func runPlatforms(ctx context.Context, cfg config.Config, bt *bot.Bot, st digest
 		})
 	}
 	if needHTTP {
+		// The matrix picture, for Slack image blocks (SLACK_PUBLIC_URL).
+		mux.Handle("GET "+bot.PicturePath, bot.PictureHandler(bt, log))
 		srv, err := opsServer(cfg, mux, checks, m, started, log)
 		if err != nil {
 			return err

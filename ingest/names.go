@@ -1,0 +1,229 @@
+package ingest
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/briefbot/briefbot/briefings"
+)
+
+// NewActor is a speaker the briefing does not know yet, proposed with the
+// name and role the article gives.
+type NewActor struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Role string `json:"role"`
+}
+
+// nameTable resolves names, aliases and roles to actors, and collects the
+// new actors an article introduces.
+type nameTable struct {
+	known    []alias // longest first
+	proposed []*NewActor
+	taken    map[string]bool
+}
+
+type alias struct {
+	text, id, name string
+	person         bool
+}
+
+func newNameTable(b *briefings.Briefing) *nameTable {
+	t := &nameTable{taken: map[string]bool{}}
+	for _, a := range b.Actors {
+		t.taken[a.ID] = true
+		person := a.Kind == "person"
+		for _, n := range append([]string{a.Name}, a.Aliases...) {
+			t.known = append(t.known, alias{n, a.ID, a.Name, person})
+		}
+		if person && len(strings.Fields(a.Name)) > 1 {
+			t.known = append(t.known, alias{lastWord(a.Name), a.ID, a.Name, person}) // "Peskov said"
+		}
+		if a.Role != "" && !strings.Contains(a.Role, ";") && person {
+			t.known = append(t.known, alias{a.Role, a.ID, a.Name, person})
+		}
+	}
+	t.sort()
+	return t
+}
+
+func (t *nameTable) sort() {
+	slices.SortStableFunc(t.known, func(x, y alias) int { return len(y.text) - len(x.text) })
+}
+
+// match finds the known actor a speaker phrase names: the longest name,
+// alias or role in it that is not a possessive ("Trump's envoy").
+func (t *nameTable) match(p string) (id, name string, person, ok bool) {
+	for _, al := range t.known {
+		k := indexWord(p, al.text)
+		if k < 0 {
+			continue
+		}
+		rest := p[k+len(al.text):]
+		if strings.HasPrefix(rest, "'s") || strings.HasPrefix(rest, "’s") {
+			continue
+		}
+		return al.id, al.name, al.person, true
+	}
+	return "", "", false, false
+}
+
+// mention is a name found in a passage.
+type mention struct {
+	at       int
+	id, name string
+	text     string
+	person   bool
+}
+
+// mentions finds the actors a passage names, longest names first and
+// without overlaps; a name must start with a capital letter in the text.
+func (t *nameTable) mentions(seg string) []mention {
+	used := make([]bool, len(seg))
+	var out []mention
+	for _, al := range t.known {
+		from := 0
+		for from < len(seg) {
+			k := indexWord(seg[from:], al.text)
+			if k < 0 {
+				break
+			}
+			k += from
+			from = k + len(al.text)
+			r, _ := utf8.DecodeRuneInString(seg[k:])
+			if !unicode.IsUpper(r) || slices.Contains(used[k:k+len(al.text)], true) {
+				continue
+			}
+			for j := k; j < k+len(al.text); j++ {
+				used[j] = true
+			}
+			out = append(out, mention{at: k, id: al.id, name: al.name, text: seg[k : k+len(al.text)], person: al.person})
+		}
+	}
+	return out
+}
+
+// openers are capitalised words that open a sentence but start no name.
+var openers = setOf("a", "an", "take", "or", "and", "but", "asked", "like", "unlike", "in", "on", "at", "for", "after", "before",
+	"when", "while", "as", "so", "then", "meanwhile", "however", "still", "even", "yet", "also", "now", "speaking",
+	"writing", "according", "both", "neither", "either", "last", "this", "that", "these", "those", "its", "his", "her",
+	"their", "our", "ask", "consider", "meet", "from", "with", "without", "by", "to", "during", "since", "until",
+	"if", "although", "though", "because", "where", "why", "how", "what", "who", "here", "there", "today", "yesterday")
+
+// titleWords are words of a title or role, not of a name.
+var titleWords = setOf("president", "prime", "minister", "secretary", "chancellor", "spokeswoman", "spokesman",
+	"spokesperson", "chief", "foreign", "defence", "defense", "former", "general", "secretary-general", "ambassador",
+	"envoy", "senator", "representative", "admiral", "commissioner", "high", "king", "queen", "mr", "mrs", "ms", "dr",
+	"deputy", "vice", "head", "director", "professor", "colonel", "analyst", "correspondent", "editor", "commander",
+	"leader", "speaker", "mayor", "governor", "sir", "dame", "lord", "the", "of", "adviser", "advisor", "official",
+	"gen.", "sen.", "rep.", "dr.", "mr.", "mrs.", "ms.", "ministry", "office", "security", "national", "state")
+
+// nonNames are capitalised words that start sentences or name no one.
+var nonNames = setOf("officials", "analysts", "experts", "sources", "diplomats", "critics", "observers", "many", "some",
+	"others", "people", "it", "this", "that", "these", "those", "one", "we", "i", "you", "they", "he", "she")
+
+// propose reads a new person's name (and role) from a speaker phrase:
+// the last run of capitalised words that are not a title, at least two
+// words long ("Finnish President Alexander Stubb"); a lone surname names
+// a new actor proposed earlier.
+func (t *nameTable) propose(p, role string) (id, name string, ok bool) {
+	toks := strings.Fields(p)
+	end := len(toks)
+	for end > 0 && !isNameWord(toks[end-1]) {
+		end--
+	}
+	start := end
+	for start > 0 && isNameWord(toks[start-1]) {
+		start--
+	}
+	run := toks[start:end]
+	for len(run) > 0 && start == 0 && openers[strings.ToLower(strings.TrimRight(run[0], ","))] {
+		run = run[1:] // "Take Mark Rutte", "In Kyiv": a sentence's first word, not a name
+		start++
+	}
+	if len(run) == 0 {
+		return "", "", false
+	}
+	full := strings.Join(run, " ")
+	if id, name, _, ok := t.match(full); ok {
+		return id, name, true // an actor the briefing has, by another phrase
+	}
+	for _, n := range t.proposed {
+		if n.Name == full || lastWord(n.Name) == full {
+			return n.ID, n.Name, true
+		}
+	}
+	if len(run) < 2 || len(run) > 4 || nonNames[strings.ToLower(run[0])] {
+		return "", "", false
+	}
+	if role == "" {
+		role = strings.Join(toks[:start], " ")
+	}
+	role = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(role, "the "), "The "))
+	id = slug(full)
+	for k := 2; t.taken[id]; k++ {
+		id = slug(full) + "-" + string(rune('0'+k))
+	}
+	t.taken[id] = true
+	n := &NewActor{ID: id, Name: full, Role: role}
+	t.proposed = append(t.proposed, n)
+	t.known = append(t.known, alias{full, id, full, true}, alias{lastWord(full), id, full, true})
+	if role != "" && wordCount(role) <= 5 {
+		t.known = append(t.known, alias{role, id, full, true})
+	}
+	t.sort()
+	return id, full, true
+}
+
+func lastWord(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[len(f)-1]
+}
+
+func isNameWord(w string) bool {
+	w = strings.TrimRight(w, ",.;:")
+	r, _ := utf8.DecodeRuneInString(w)
+	if !unicode.IsUpper(r) {
+		return false
+	}
+	return !titleWords[strings.ToLower(w)] && !strings.HasSuffix(w, "'s") && !strings.HasSuffix(w, "’s")
+}
+
+// slug turns a name into an id: lowercase ASCII letters and digits
+// joined by single hyphens.
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(fold(s)) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	return b.String()
+}
+
+// fold drops diacritics (decomposing letters and dropping the marks) so
+// ids stay ASCII; letters that do not decompose are spelt out.
+func fold(s string) string {
+	s = strings.NewReplacer("ł", "l", "Ł", "l", "ø", "o", "Ø", "o", "đ", "d", "Đ", "d", "ß", "ss", "æ", "ae", "œ", "oe").Replace(s)
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,811 @@
+package ingest
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/briefbot/briefbot/briefings"
+)
+
+// Basis values a found quotation carries (the briefing's evidence bases).
+const (
+	// BasisQuote: the speaker's own words, given as direct speech.
+	BasisQuote = string(briefings.BasisQuote)
+	// BasisReport: words in quotation marks inside the article's own
+	// report of what someone said ("he said the request was "offensive"").
+	BasisReport = string(briefings.BasisReport)
+)
+
+// Found is one quotation in an article, with whom the article attributes
+// it to.
+type Found struct {
+	// Text is the quotation, its paragraphs joined by a space.
+	Text string
+	// Pieces are the verbatim parts of a quotation that runs over several
+	// paragraphs (each reopened with a quotation mark); one piece otherwise.
+	Pieces []string
+	// Sentence is the sentence (or sentences) the quotation stands in.
+	Sentence string
+	// Speaker is the actor id (existing or proposed), "" when none found.
+	Speaker string
+	// Written is how the article names the speaker at the quotation ("he",
+	// "the French president", "Emmanuel Macron").
+	Written string
+	// Name is the speaker's name as the article writes it where it names
+	// them in full.
+	Name  string
+	Basis string
+	// Via is the outlet id that relayed the words, if any.
+	Via string
+	// Scare marks quotation marks around a term, not speech.
+	Scare bool
+	// Offset is the byte offset of the opening mark in the text.
+	Offset int
+}
+
+// span is a passage between quotation marks: pieces are [start, end) byte
+// ranges of the text inside the marks; open is the offset of the first
+// opening mark and close the offset just after the last closing mark.
+type span struct {
+	pieces      [][2]int
+	open, close int
+}
+
+func isOpenMark(r rune) bool  { return r == '"' || r == '“' || r == '„' || r == '«' }
+func isCloseMark(r rune) bool { return r == '"' || r == '”' || r == '»' }
+
+// paragraphBreak reports whether text[i:] starts a blank line (a newline,
+// optional spaces, a newline) and returns the offset after the break.
+func paragraphBreak(text string, i int) (int, bool) {
+	if text[i] != '\n' {
+		return 0, false
+	}
+	j := i + 1
+	for j < len(text) && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r') {
+		j++
+	}
+	if j < len(text) && text[j] == '\n' {
+		for j < len(text) && unicode.IsSpace(rune(text[j])) {
+			j++
+		}
+		return j, true
+	}
+	return 0, false
+}
+
+// spans finds the passages in quotation marks. A quotation that reaches
+// the end of its paragraph open goes on into the next paragraph when that
+// one opens with a quotation mark (the convention for quotes of several
+// paragraphs); otherwise the unmatched mark is dropped. Line breaks
+// inside a paragraph do not end a quotation.
+func spans(text string) []span {
+	var out []span
+	var cur *span
+	pieceStart := 0
+	for i := 0; i < len(text); {
+		r, w := utf8.DecodeRuneInString(text[i:])
+		if cur != nil {
+			if next, ok := paragraphBreak(text, i); ok {
+				nr, nw := utf8.DecodeRuneInString(text[next:])
+				if next < len(text) && isOpenMark(nr) {
+					cur.pieces = append(cur.pieces, [2]int{pieceStart, trimRightSpace(text, pieceStart, i)})
+					pieceStart = next + nw
+					i = next + nw
+					continue
+				}
+				cur = nil // unmatched: not a quotation
+				i = next
+				continue
+			}
+			if isCloseMark(r) {
+				cur.pieces = append(cur.pieces, [2]int{pieceStart, i})
+				cur.close = i + w
+				out = append(out, *cur)
+				cur = nil
+			}
+			i += w
+			continue
+		}
+		if isOpenMark(r) {
+			cur = &span{open: i}
+			pieceStart = i + w
+		}
+		i += w
+	}
+	return out
+}
+
+func trimRightSpace(text string, start, end int) int {
+	for end > start && unicode.IsSpace(rune(text[end-1])) {
+		end--
+	}
+	return end
+}
+
+// speechVerbs are the verbs that introduce reported speech.
+var speechVerbs = setOf("said", "says", "say", "told", "tells", "added", "adds", "wrote", "writes", "warned", "warns",
+	"stated", "states", "declared", "insisted", "insists", "argued", "argues", "noted", "notes", "stressed", "stresses",
+	"explained", "explains", "asked", "asks", "replied", "posted", "tweeted", "announced", "claimed", "claims",
+	"acknowledged", "hinted", "continued", "recalled", "urged", "urges", "conceded", "admitted", "emphasised",
+	"emphasized", "remarked", "commented", "vowed", "promised", "cautioned", "predicted", "confirmed", "called",
+	"described", "according", "insisting", "calling", "saying", "telling", "writing", "warning", "adding", "reiterated", "suggested")
+
+// termMarkers before a quotation mark make it a term, not speech.
+var termMarkers = []string{"so-called", "so called", "dubbed", "known as", "termed", "labelled", "labeled", "the term", "the word", "the phrase"}
+
+var pronouns = setOf("he", "she", "they", "it")
+
+func setOf(ws ...string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[w] = true
+	}
+	return m
+}
+
+// abbreviations end in a full stop that does not end a sentence.
+var abbreviations = setOf("mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "capt", "maj", "adm", "prof", "sen",
+	"rep", "gov", "jr", "sr", "vs", "no", "u.s", "u.k", "e.g", "i.e", "u.n", "e.u", "jan", "feb", "aug", "sept", "oct", "nov", "dec")
+
+// sentenceStart returns the offset where the sentence holding text[i]
+// starts, not looking back past floor.
+func sentenceStart(text string, i, floor int) int {
+	for j := i - 1; j > floor; j-- {
+		c := text[j]
+		if c == '\n' {
+			if _, ok := paragraphBreak(text, j); ok || (j > 0 && text[j-1] == '\n') {
+				return j + 1
+			}
+		}
+		if (c == '.' || c == '!' || c == '?') && j+1 < len(text) && (text[j+1] == ' ' || text[j+1] == '\n') && !isAbbrev(text, j) {
+			return j + 1
+		}
+	}
+	return floor
+}
+
+// sentenceEnd returns the offset just after the sentence that holds text[i].
+func sentenceEnd(text string, i int) int {
+	for j := i; j < len(text); j++ {
+		c := text[j]
+		if c == '\n' {
+			if _, ok := paragraphBreak(text, j); ok {
+				return j
+			}
+		}
+		if (c == '.' || c == '!' || c == '?') && (j+1 == len(text) || text[j+1] == ' ' || text[j+1] == '\n') && !isAbbrev(text, j) {
+			return j + 1
+		}
+	}
+	return len(text)
+}
+
+func isAbbrev(text string, dot int) bool {
+	k := dot
+	for k > 0 && (unicode.IsLetter(rune(text[k-1])) || text[k-1] == '.') {
+		k--
+	}
+	w := strings.ToLower(text[k:dot])
+	if abbreviations[w] {
+		return true
+	}
+	return len(w) == 1 && unicode.IsUpper(rune(text[k])) // an initial: "John F. Kennedy"
+}
+
+var wordRE = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'’\-]*(?:\.[\p{L}\p{N}]+)*`)
+
+// words splits s into words, keeping their offsets.
+func words(s string) [][]int { return wordRE.FindAllStringIndex(s, -1) }
+
+func wordCount(s string) int { return len(words(s)) }
+
+// attributor finds the speakers of an article's quotations.
+type attributor struct {
+	text   string
+	names  *nameTable
+	spans  []span
+	inSpan []bool // per byte: inside a quotation
+	outlet []outletName
+	// last is the speaker of the latest attributed quotation, lastAt the
+	// offset of its opening mark.
+	last   speaker
+	lastAt int
+}
+
+type outletName struct {
+	id, name string
+}
+
+// FindQuotes finds every quotation in text and whom the text attributes
+// it to, resolving speakers against the briefing's actors (names,
+// aliases, roles), pronouns against the person last named as a
+// sentence's subject, and proposing new actors for names it does not
+// know (returned in the table).
+func FindQuotes(b *briefings.Briefing, text string) ([]Found, *nameTable) {
+	a := &attributor{text: text, names: newNameTable(b), spans: spans(text)}
+	a.inSpan = make([]bool, len(text))
+	for _, s := range a.spans {
+		for k := s.open; k < s.close; k++ {
+			a.inSpan[k] = true
+		}
+	}
+	for _, o := range b.Outlets {
+		for _, n := range append([]string{o.Name}, o.Aliases...) {
+			a.outlet = append(a.outlet, outletName{o.ID, n})
+		}
+	}
+	slices.SortFunc(a.outlet, func(x, y outletName) int { return len(y.name) - len(x.name) })
+	var out []Found
+	for i, s := range a.spans {
+		f := a.attribute(i, s, out)
+		if f.Speaker != "" {
+			a.last, a.lastAt = speaker{id: f.Speaker, written: f.Written, name: f.Name}, s.open
+		}
+		out = append(out, f)
+	}
+	return out, a.names
+}
+
+func (a *attributor) attribute(i int, s span, prev []Found) Found {
+	text := a.text
+	f := Found{Offset: s.open}
+	for _, p := range s.pieces {
+		f.Pieces = append(f.Pieces, text[p[0]:p[1]])
+	}
+	f.Text = strings.Join(strings.Fields(strings.Join(f.Pieces, " ")), " ")
+	floor := 0
+	if i > 0 {
+		floor = a.spans[i-1].close
+	}
+	sStart := sentenceStart(text, s.open, 0)
+	before := text[max(sStart, floor):s.open]
+	ceil := len(text)
+	if i+1 < len(a.spans) {
+		ceil = a.spans[i+1].open
+	}
+	afterEnd := min(sentenceEnd(text, s.close), ceil)
+	if s.close > 0 && strings.ContainsRune(".!?", rune(text[s.close-2])) && s.close < len(text) && text[s.close] == ' ' {
+		// "…on the ground." The quotation ended the sentence.
+		if next := strings.TrimLeft(text[s.close:min(s.close+40, len(text))], " "); next != "" && !startsLower(next) && !startsAttribution(next) {
+			afterEnd = s.close
+		}
+	}
+	after := text[s.close:afterEnd]
+	f.Sentence = strings.Join(strings.Fields(text[sStart:max(afterEnd, s.close)]), " ")
+	n := wordCount(f.Text)
+	fragment := n <= 4 && !endsSentence(f.Text) || startsLower(f.Text) && n <= 6
+
+	// A term in quotation marks: "so-called "X"".
+	lb := strings.ToLower(strings.TrimRight(before, " "))
+	for _, m := range termMarkers {
+		if strings.HasSuffix(lb, m) || strings.HasSuffix(lb, m+" a") || strings.HasSuffix(lb, m+" the") {
+			f.Scare = true
+			return f
+		}
+	}
+
+	// After the closing mark: ", said X", ", X said", ", according to X".
+	if spk, via, ok := a.after(after, s.close); ok {
+		f.Speaker, f.Written, f.Name = spk.id, spk.written, spk.name
+		f.Via = via
+		f.Basis = BasisQuote
+		if fragment && strings.TrimSpace(before) != "" && !endsIntro(before) {
+			f.Basis = BasisReport
+		}
+		return f
+	}
+	// Before the opening mark: "X said:", "According to X,", "X said that … "term"".
+	if spk, via, direct, ok := a.before(before, max(sStart, floor)); ok {
+		if fragment && !direct && n <= 2 && !strings.Contains(lb, " that") && !verbNear(lb) {
+			f.Scare = true
+			return f
+		}
+		f.Speaker, f.Written, f.Name = spk.id, spk.written, spk.name
+		f.Via = via
+		f.Basis = BasisQuote
+		if !direct {
+			f.Basis = BasisReport
+		}
+		return f
+	}
+	if fragment {
+		f.Scare = true
+		return f
+	}
+	// A sentence ending in a colon introduces the quotation: "Wallace was blunt:".
+	if strings.TrimSpace(before) == "" {
+		pEnd := strings.TrimRight(text[:s.open], " \n")
+		if strings.HasSuffix(pEnd, ":") {
+			if spk, ok := a.focus(len(pEnd)); ok {
+				f.Speaker, f.Written, f.Name, f.Basis = spk.id, spk.written, spk.name, BasisQuote
+				return f
+			}
+		}
+	}
+	// A quotation that follows a quotation of the same speaker, with no
+	// attribution of its own, in the same or the next paragraph.
+	if len(prev) > 0 && strings.TrimSpace(before) == "" {
+		p := prev[len(prev)-1]
+		gap := text[a.spans[i-1].close:s.open]
+		if p.Speaker != "" && strings.Count(gap, "\n\n") <= 1 && len(gap) < 400 && !hasSpeechVerb(after) {
+			f.Speaker, f.Written, f.Name, f.Basis, f.Via = p.Speaker, p.Written, p.Name, BasisQuote, p.Via
+			return f
+		}
+	}
+	return f
+}
+
+func hasSpeechVerb(s string) bool {
+	for _, w := range words(s) {
+		if speechVerbs[strings.ToLower(s[w[0]:w[1]])] {
+			return true
+		}
+	}
+	return false
+}
+
+func startsLower(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLower(r)
+}
+
+// startsAttribution reports whether s opens with a speaker and a speech
+// verb ("Trump said", "the US president said"), within a few words.
+func startsAttribution(s string) bool {
+	ws := words(s)
+	for k := 0; k < len(ws) && k < 7; k++ {
+		w := strings.ToLower(s[ws[k][0]:ws[k][1]])
+		if speechVerbs[w] {
+			return true
+		}
+		if strings.ContainsAny(s[:ws[k][0]], ".!?") {
+			return false
+		}
+	}
+	return false
+}
+
+func endsSentence(q string) bool {
+	q = strings.TrimSpace(q)
+	return strings.HasSuffix(q, ".") || strings.HasSuffix(q, "!") || strings.HasSuffix(q, "?") || strings.HasSuffix(q, ",")
+}
+
+// endsIntro reports whether the words before a quotation introduce it as
+// direct speech ("X said:", "X told the BBC,").
+func endsIntro(before string) bool {
+	t := strings.TrimRight(before, " \n")
+	return t == "" || strings.HasSuffix(t, ":") || strings.HasSuffix(t, ",")
+}
+
+// verbNear reports a speech verb among the last six words of s.
+func verbNear(s string) bool {
+	ws := words(s)
+	for k := len(ws) - 1; k >= 0 && k >= len(ws)-6; k-- {
+		if w := strings.ToLower(s[ws[k][0]:ws[k][1]]); speechVerbs[w] && w != "according" {
+			return true
+		}
+	}
+	return false
+}
+
+// speaker is a resolved speaker.
+type speaker struct {
+	id, written, name string
+}
+
+// delimiters end a speaker phrase.
+var phraseEnd = regexp.MustCompile(`(?i)[,.;:!?()]|\s(who|which|in|on|at|after|before|during|as|to|alongside|while|when|from|of the|over|last|this|on|with|and then|adding|according|told|said|says|wrote|added)\s`)
+
+// after reads an attribution after a closing mark.
+func (a *attributor) after(after string, off int) (speaker, string, bool) {
+	t := strings.TrimLeft(after, " ,.;:!?—–-\n")
+	if t == "" {
+		return speaker{}, "", false
+	}
+	shift := off + len(after) - len(t)
+	ws := words(t)
+	if len(ws) == 0 {
+		return speaker{}, "", false
+	}
+	first := strings.ToLower(t[ws[0][0]:ws[0][1]])
+	via := a.via(t)
+	if first == "according" && len(ws) > 1 && strings.ToLower(t[ws[1][0]:ws[1][1]]) == "to" {
+		rest := t[ws[1][1]:]
+		if spk, ok := a.resolvePhrase(cutPhrase(rest), shift+ws[1][1]); ok {
+			return spk, via, true
+		}
+		return speaker{}, "", false
+	}
+	if speechVerbs[first] && first != "according" {
+		rest := t[ws[0][1]:]
+		if spk, ok := a.resolvePhrase(cutPhrase(rest), shift+ws[0][1]); ok {
+			return spk, via, true
+		}
+	}
+	// "X said", "the US president said", "he told the channel"; or
+	// further on in the sentence: "…", Ukrainian President Volodymyr Zelenskyy said.
+	for k := 1; k < len(ws); k++ {
+		w := strings.ToLower(t[ws[k][0]:ws[k][1]])
+		// "without saying", "adding that": a participle's subject is the
+		// sentence's, not the words before it
+		if !speechVerbs[w] || w == "according" || strings.HasSuffix(w, "ing") {
+			continue
+		}
+		subj := t[:ws[k][0]]
+		if strings.ContainsAny(subj, ".!?;") {
+			break
+		}
+		subj = trimAdverbs(subj)
+		if k <= 9 {
+			if spk, ok := a.resolveSubject(subj, shift); ok {
+				return spk, via, true
+			}
+		}
+		c := lastClause(subj)
+		if spk, ok := a.resolvePhrase(trimAdverbs(c), shift+len(subj)-len(c)); ok {
+			return spk, via, true
+		}
+		break
+	}
+	return speaker{}, "", false
+}
+
+// before reads an attribution in the sentence before an opening mark;
+// direct is set when it introduces the quotation as direct speech.
+func (a *attributor) before(before string, off int) (speaker, string, bool, bool) {
+	t := strings.TrimRight(before, " \n")
+	ws := words(t)
+	if len(ws) == 0 {
+		return speaker{}, "", false, false
+	}
+	via := a.via(t)
+	// "According to X, "…""
+	lt := strings.ToLower(t)
+	if strings.HasPrefix(lt, "according to ") {
+		if spk, ok := a.resolvePhrase(cutPhrase(t[len("according to "):]), off+len("according to ")); ok {
+			return spk, via, endsIntro(t), true
+		}
+	}
+	if k := strings.LastIndex(lt, "according to "); k > 0 {
+		rest := t[k+len("according to "):]
+		name := cutPhrase(rest)
+		role := ""
+		if after := strings.TrimPrefix(rest[len(name):], ","); len(after) < len(rest[len(name):]) {
+			role = strings.TrimRight(cutPhrase(after), ":")
+		}
+		if spk, ok := a.resolvePhraseRole(name, role, off+k+len("according to ")); ok {
+			return spk, via, endsIntro(t), true
+		}
+	}
+	for k := len(ws) - 1; k >= 0; k-- {
+		w := strings.ToLower(t[ws[k][0]:ws[k][1]])
+		if !speechVerbs[w] || w == "according" {
+			continue
+		}
+		subj := t[:ws[k][0]]
+		// the subject starts after the last clause break
+		if c := strings.LastIndexAny(subj, ";"); c >= 0 {
+			subj = subj[c+1:]
+		}
+		subj = trimAdverbs(subj)
+		start := off + (len(t[:ws[k][0]]) - len(subj))
+		spk, ok := a.resolveSubject(subj, start)
+		if !ok {
+			// "what he called "…"": a pronoun just before the verb
+			if lw := lastWord(subj); pronouns[strings.ToLower(lw)] {
+				spk, ok = a.resolvePhrase(lw, start+len(subj)-len(lw))
+			}
+		}
+		if !ok {
+			// "said X:" — the speaker after the verb
+			if s2, ok2 := a.resolvePhrase(cutPhrase(t[ws[k][1]:]), off+ws[k][1]); ok2 {
+				spk, ok = s2, true
+			}
+		}
+		if ok {
+			tail := strings.TrimSpace(t[ws[k][1]:])
+			direct := endsIntro(t) && (tail == "" || len(words(tail)) <= 6)
+			return spk, via, direct, true
+		}
+		return speaker{}, "", false, false
+	}
+	return speaker{}, "", false, false
+}
+
+// resolveSubject resolves the subject before a speech verb: the whole
+// phrase, or its last clause, or its first words (an appositive follows:
+// "Alexander Stubb, the Finnish president, said").
+func (a *attributor) resolveSubject(subj string, off int) (speaker, bool) {
+	subj = strings.TrimRight(subj, " ,")
+	if spk, ok := a.resolvePhrase(lastClause(subj), off+len(subj)-len(lastClause(subj))); ok {
+		return spk, true
+	}
+	if parts := strings.Split(subj, ","); len(parts) >= 2 {
+		head := parts[len(parts)-2]
+		if len(parts) >= 3 {
+			head = parts[len(parts)-3]
+		}
+		role := strings.TrimSpace(parts[len(parts)-1])
+		hc := strings.TrimSpace(lastClause(head))
+		if hc == "" || startsLower(hc) && !strings.HasPrefix(hc, "the ") && !hasPersonName(hc) || strings.Contains(role, " but ") {
+			return speaker{}, false // "for Ukraine, but left…": no apposition
+		}
+		idx := strings.LastIndex(subj, head)
+		if spk, ok := a.resolvePhraseRole(lastClause(head), role, off+idx); ok {
+			return spk, true
+		}
+	}
+	return speaker{}, false
+}
+
+// lastClause is the words after the last clause connective ("and",
+// "but", "that", a comma).
+func lastClause(s string) string {
+	s = strings.TrimRight(s, " ")
+	for _, sep := range []string{", ", " but ", " and ", " that ", " while ", " because ", " however "} {
+		if k := strings.LastIndex(s, sep); k >= 0 {
+			s = s[k+len(sep):]
+		}
+	}
+	return strings.TrimSpace(s)
+}
+
+var adverbs = setOf("also", "even", "then", "later", "further", "again", "once", "has", "have", "had", "was", "is", "would",
+	"previously", "recently", "repeatedly", "earlier", "reportedly", "publicly", "bluntly", "simply", "himself", "herself")
+
+func trimAdverbs(s string) string {
+	for {
+		t := strings.TrimRight(s, " ")
+		k := strings.LastIndex(t, " ")
+		w := strings.ToLower(t[k+1:])
+		if k < 0 || !adverbs[w] {
+			return t
+		}
+		s = t[:k]
+	}
+}
+
+func cutPhrase(s string) string {
+	s = strings.TrimLeft(s, " ")
+	if loc := phraseEnd.FindStringIndex(" " + s + " "); loc != nil {
+		end := loc[0] - 1
+		if end < 0 {
+			end = 0
+		}
+		if end > len(s) {
+			end = len(s)
+		}
+		s = s[:end]
+	}
+	return strings.TrimSpace(s)
+}
+
+// via finds the outlet an attribution names ("told the BBC", "on X").
+func (a *attributor) via(s string) string {
+	for _, o := range a.outlet {
+		if containsWord(s, o.name) {
+			if len(o.name) <= 2 { // "X", the social network: only "on X"
+				if !strings.Contains(s, " on "+o.name) {
+					continue
+				}
+			}
+			return o.id
+		}
+	}
+	return ""
+}
+
+// resolvePhrase resolves a speaker phrase: a pronoun, a known actor's
+// name, alias or role, or a new name.
+func (a *attributor) resolvePhrase(p string, off int) (speaker, bool) {
+	return a.resolvePhraseRole(p, "", off)
+}
+
+func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) {
+	p = strings.TrimSpace(p)
+	if p == "" || wordCount(p) > 9 {
+		return speaker{}, false
+	}
+	lp := strings.ToLower(p)
+	if pronouns[lp] {
+		if lp == "it" || lp == "they" {
+			return speaker{}, false
+		}
+		spk, at, ok := a.focusAt(off)
+		// A quotation attributed since the last named person: "he" is
+		// most likely its speaker ("…," he said, after "…," said X).
+		if a.last.id != "" && a.lastAt < off && (!ok || a.lastAt > at) {
+			spk, ok = a.last, true
+		}
+		spk.written = p
+		return spk, ok
+	}
+	if id, name, person, ok := a.names.match(p); ok {
+		if !person && hasPersonName(p) {
+			if id2, name2, ok2 := a.names.propose(p, role); ok2 {
+				return speaker{id: id2, written: p, name: name2}, true
+			}
+		}
+		return speaker{id: id, written: p, name: name}, true
+	}
+	if a.isOutlet(p) {
+		return speaker{}, false
+	}
+	if id, name, ok := a.names.propose(p, role); ok {
+		return speaker{id: id, written: p, name: name}, true
+	}
+	// A surname alone ("Lavrov said"): the full name given earlier.
+	if f := strings.Fields(p); len(f) == 1 && isNameWord(f[0]) && off <= len(a.text) {
+		if full := a.fullNameBefore(f[0], off); full != "" {
+			if id, name, ok := a.names.propose(full, role); ok {
+				return speaker{id: id, written: p, name: name}, true
+			}
+		}
+	}
+	return speaker{}, false
+}
+
+// fullNameBefore finds, before off, the last mention of a surname with
+// the capitalised words before it ("Russian Foreign Minister Sergei
+// Lavrov"), outside quotation marks.
+func (a *attributor) fullNameBefore(surname string, off int) string {
+	re, err := regexp.Compile(`(?:\p{Lu}[\p{L}’'\-]*\s+)+` + regexp.QuoteMeta(surname) + `\b`)
+	if err != nil {
+		return ""
+	}
+	ms := re.FindAllStringIndex(a.text[:off], -1)
+	for i := len(ms) - 1; i >= 0; i-- {
+		if a.inSpan[ms[i][0]] {
+			continue
+		}
+		full := strings.Join(strings.Fields(a.text[ms[i][0]:ms[i][1]]), " ")
+		if hasPersonName(full) {
+			return full
+		}
+	}
+	return ""
+}
+
+func (a *attributor) isOutlet(p string) bool {
+	for _, o := range a.outlet {
+		if strings.EqualFold(strings.TrimPrefix(p, "the "), o.name) || containsWord(p, o.name) && len(o.name) > 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// focus is the person a pronoun at off most likely means: the first
+// person named (outside quotation marks) in the nearest sentence before
+// it whose first person reference is a name rather than a pronoun.
+func (a *attributor) focus(off int) (speaker, bool) {
+	spk, _, ok := a.focusAt(off)
+	return spk, ok
+}
+
+// focusAt is focus with the offset of the mention.
+func (a *attributor) focusAt(off int) (speaker, int, bool) {
+	end := off
+	for range 10 {
+		start := sentenceStart(a.text, end, 0)
+		seg := a.text[start:end]
+		first, firstAt := speaker{}, -1
+		for _, m := range a.names.mentions(seg) {
+			if a.inSpan[start+m.at] {
+				continue
+			}
+			if m.person && (firstAt < 0 || m.at < firstAt) {
+				first, firstAt = speaker{id: m.id, written: m.text, name: m.name}, m.at
+			}
+		}
+		if lead, at := leadingName(seg); lead != "" && hasPersonName(lead) && !a.inSpan[start+at] {
+			if _, _, _, known := a.names.match(lead); known {
+				// a known name: mentions has it
+			} else if id, name, ok := a.names.propose(lead, ""); ok {
+				if firstAt < 0 || firstAt > len(lead) {
+					first, firstAt = speaker{id: id, written: lead, name: name}, 0
+				}
+			}
+		}
+		pron := pronounAt(seg, a.inSpan[start:end])
+		if firstAt >= 0 && (pron < 0 || firstAt < pron) {
+			return first, start + firstAt, true
+		}
+		if start == 0 {
+			break
+		}
+		end = start - 1
+		for end > 0 && unicode.IsSpace(rune(a.text[end])) {
+			end--
+		}
+	}
+	return speaker{}, 0, false
+}
+
+var pronounRE = regexp.MustCompile(`\b(he|she|He|She|his|her|His|Her)\b`)
+
+func pronounAt(seg string, in []bool) int {
+	for _, m := range pronounRE.FindAllStringIndex(seg, -1) {
+		if !in[m[0]] {
+			return m[0]
+		}
+	}
+	return -1
+}
+
+// containsWord reports whether s contains w as whole words (case-insensitive).
+func containsWord(s, w string) bool { return indexWord(s, w) >= 0 }
+
+func indexWord(s, w string) int {
+	ls, lw := asciiLower(s), asciiLower(w)
+	from := 0
+	for {
+		k := strings.Index(ls[from:], lw)
+		if k < 0 || lw == "" {
+			return -1
+		}
+		k += from
+		beforeOK := k == 0 || !isWordByte(ls[k-1])
+		afterOK := k+len(lw) == len(ls) || !isWordByte(ls[k+len(lw)])
+		if beforeOK && afterOK {
+			return k
+		}
+		from = k + 1
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// leadingName is the run of capitalised words a sentence opens with
+// ("Polish Foreign Minister Radosław Sikorski was more cautious").
+func leadingName(seg string) (string, int) {
+	trimmed := strings.TrimLeft(seg, " \n\t\r\"“")
+	at := len(seg) - len(trimmed)
+	toks := strings.Fields(trimmed)
+	n := 0
+	for n < len(toks) {
+		r, _ := utf8.DecodeRuneInString(toks[n])
+		if !unicode.IsUpper(r) {
+			break
+		}
+		n++
+		if strings.HasSuffix(toks[n-1], ",") {
+			break
+		}
+	}
+	return strings.TrimRight(strings.Join(toks[:n], " "), ","), at
+}
+
+// hasPersonName reports two or more capitalised words in a row that are
+// not title words: a person's name.
+func hasPersonName(p string) bool {
+	run := 0
+	for _, w := range strings.Fields(p) {
+		if isNameWord(w) {
+			run++
+			if run >= 2 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
+}
+
+// asciiLower lowers ASCII letters only, so byte offsets in the result are
+// offsets in s (strings.ToLower may change the length of invalid UTF-8).
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
