@@ -107,8 +107,9 @@ func serveSigned(a *Adapter, path, contentType string, body []byte) (int, []byte
 }
 
 // pings reports a broadcast mention (<!channel>, <!here>, <!everyone>, a
-// user group) in any rendered string of a decoded JSON value; a button's
-// or option's value is never rendered, and may carry the query verbatim.
+// user group) in any string of a decoded JSON value that Slack parses as
+// mrkdwn: a button's or option's value is never rendered and may carry the
+// query verbatim, and plain_text (headers, labels) is never parsed.
 func pings(v any) string {
 	switch x := v.(type) {
 	case string:
@@ -124,6 +125,9 @@ func pings(v any) string {
 			}
 		}
 	case map[string]any:
+		if x["type"] == "plain_text" { // never parsed for mentions (headers, button labels)
+			return ""
+		}
 		for k, e := range x {
 			if k == "value" {
 				continue
