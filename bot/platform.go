@@ -41,6 +41,10 @@ type Deps struct {
 	Replays SeenSet
 	// AllowReplays turns the replay check off (BRIEFBOT_ALLOW_REPLAYS).
 	AllowReplays bool
+	// Events remembers the platform events handled (Slack's event_id),
+	// so a retried event is handled once; with replicas it is the shared
+	// store (nil: each adapter keeps its own in memory).
+	Events SeenSet
 }
 
 // Spec registers a platform: its name, its configuration section, and how

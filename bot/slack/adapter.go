@@ -62,7 +62,16 @@ type Config struct {
 	// AllowReplays turns the replay check off (BRIEFBOT_ALLOW_REPLAYS,
 	// for load tests that replay one signed request).
 	AllowReplays bool
+	// Events remembers the event_ids of Events API callbacks received
+	// over HTTP, for EventTTL, so an event Slack retries (to this replica
+	// or another) is handled once (default: in memory, 10,000 ids).
+	Events bot.SeenSet
 }
+
+// EventTTL is how long an event_id is remembered: Slack retries an
+// unacknowledged event three times, the last about 5 minutes after the
+// first.
+const EventTTL = 10 * time.Minute
 
 // Adapter answers /guarantees on Slack.
 type Adapter struct {
@@ -133,7 +142,7 @@ func Spec() bot.Spec {
 		return New(Config{
 			BotToken: v.Get("bot_token"), AppToken: v.Get("app_token"), SigningSecret: v.Get("signing_secret"),
 			APIURL: v.Get("api_url"), ResponseType: v.Get("response"), PublicURL: v.Get("public_url"), Log: d.Log, Observer: d.Observer,
-			Replays: d.Replays, AllowReplays: d.AllowReplays,
+			Replays: d.Replays, AllowReplays: d.AllowReplays, Events: d.Events,
 		}, d.Handler)
 	}}
 }
@@ -177,8 +186,11 @@ func New(cfg Config, h bot.Handler) (*Adapter, error) {
 		api:   slack.New(cfg.BotToken, opts...),
 		h:     h,
 		log:   cfg.Log.With("adapter", "slack"),
-		seen:  newDedupe(10*time.Minute, 10000),
+		seen:  newDedupe(EventTTL, 10000, cfg.Now),
 		cache: bot.NewResponseCache(1024),
+	}
+	if a.cfg.Events == nil {
+		a.cfg.Events = a.seen
 	}
 	a.bg, a.bgCancel = context.WithCancel(context.Background()) // until Start ties it to the server's
 	if cfg.SigningSecret != "" {
@@ -532,16 +544,24 @@ func (a *Adapter) background(what string, f func(ctx context.Context) error) {
 }
 
 // dedupe remembers event ids for a while, so an event Slack retries is
-// handled once.
+// handled once. It serves one process; replicas share their store's
+// SeenSet instead (Config.Events).
 type dedupe struct {
 	mu   sync.Mutex
 	ttl  time.Duration
 	max  int
+	now  func() time.Time
 	seen map[string]time.Time
 }
 
-func newDedupe(ttl time.Duration, max int) *dedupe {
-	return &dedupe{ttl: ttl, max: max, seen: map[string]time.Time{}}
+func newDedupe(ttl time.Duration, max int, now func() time.Time) *dedupe {
+	return &dedupe{ttl: ttl, max: max, now: now, seen: map[string]time.Time{}}
+}
+
+// First implements bot.SeenSet, remembering id for the set's ttl (not
+// until expires).
+func (d *dedupe) First(_ context.Context, id string, _ time.Time) (bool, error) {
+	return d.first(id, d.now()), nil
 }
 
 // first reports whether id is new, and remembers it.

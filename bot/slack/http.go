@@ -170,20 +170,47 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte
 		w.Header().Set("Content-Type", "text/plain")
 		io.WriteString(w, ch.Challenge)
 	case slackevents.CallbackEvent:
-		w.WriteHeader(http.StatusOK) // ack first: Slack retries anything slower than 3 s
-		a.dispatchEvent(ev)
+		first, err := a.firstEvent(r.Context(), ev)
+		if err != nil {
+			// The store cannot tell whether another replica handled
+			// it: no ack, so Slack retries it (same event_id) in a
+			// minute, when the store may answer. An event is never
+			// answered twice; if the failed write did land, the retry
+			// is taken as seen and the event goes unanswered.
+			a.log.Error("event de-duplication; not acknowledged, so Slack retries it", "err", err)
+			bot.ReportRejected(a.cfg.Observer, string(Name), bot.RejectOverload)
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "busy, try again", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusOK) // ack at once: Slack retries anything slower than 3 s
+		if first {
+			a.dispatchEvent(ev)
+		}
 	default:
 		w.WriteHeader(http.StatusOK)
 	}
 }
 
-// dispatchEvent handles an Events API callback once, however often Slack
-// delivers it (retries carry the same event_id).
-func (a *Adapter) dispatchEvent(ev slackevents.EventsAPIEvent) {
+// eventWait bounds the de-duplication lookup, so the ack still reaches
+// Slack within its 3 seconds.
+const eventWait = 2 * time.Second
+
+// firstEvent reports whether an Events API callback is new: its event_id
+// (the same on Slack's retries) recorded in Config.Events for EventTTL.
+// A callback with no event_id is not handled.
+func (a *Adapter) firstEvent(ctx context.Context, ev slackevents.EventsAPIEvent) (bool, error) {
 	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
-	if !ok || !a.seen.first(cb.EventID, a.cfg.Now()) {
-		return
+	if !ok || cb.EventID == "" {
+		return false, nil
 	}
+	ctx, cancel := context.WithTimeout(ctx, eventWait)
+	defer cancel()
+	return a.cfg.Events.First(ctx, string(Name)+"\x00event\x00"+cb.EventID, a.cfg.Now().Add(EventTTL))
+}
+
+// dispatchEvent handles an Events API callback already found new.
+func (a *Adapter) dispatchEvent(ev slackevents.EventsAPIEvent) {
 	switch e := ev.InnerEvent.Data.(type) {
 	case *slackevents.AppMentionEvent:
 		a.background("answering app mention", func(ctx context.Context) error { return a.mention(ctx, e) })

@@ -85,7 +85,11 @@ func (a *Adapter) handleSocketEvent(ctx context.Context, client *socketmode.Clie
 			}
 		}
 		if ok && ev.Type == slackevents.CallbackEvent {
-			a.dispatchEvent(ev)
+			// Socket Mode runs in one process (refused with replicas):
+			// the adapter's own memory de-duplicates.
+			if cb, isCB := ev.Data.(*slackevents.EventsAPICallbackEvent); isCB && cb.EventID != "" && a.seen.first(cb.EventID, a.cfg.Now()) {
+				a.dispatchEvent(ev)
+			}
 		}
 	}
 }

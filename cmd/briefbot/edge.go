@@ -108,12 +108,17 @@ func serveEdge(ctx context.Context, srv *http.Server, ln net.Listener) error {
 }
 
 // replayGuard is the replay guard the platforms' HTTP endpoints share:
-// one set in memory, bounded, unless BRIEFBOT_ALLOW_REPLAYS turns the
-// check off, which is logged as a warning.
-func replayGuard(cfg config.Config, log *slog.Logger) (bot.SeenSet, bool) {
+// shared is the store's seen-set with replicas (PostgreSQL), nil on
+// SQLite, where one set in memory, bounded, serves the one process.
+// BRIEFBOT_ALLOW_REPLAYS turns the check off, which is logged as a
+// warning.
+func replayGuard(cfg config.Config, shared bot.SeenSet, log *slog.Logger) (bot.SeenSet, bool) {
 	if cfg.AllowReplays {
 		log.Warn("BRIEFBOT_ALLOW_REPLAYS=true: a signed request replayed within its 5-minute window is served again; for load tests only, never in production")
 		return nil, true
+	}
+	if shared != nil {
+		return shared, false
 	}
 	return bot.NewMemorySeen(bot.DefaultSeenKeys, time.Now), false
 }

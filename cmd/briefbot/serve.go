@@ -87,7 +87,9 @@ func serve(ctx context.Context, cfg config.Config, args []string, e env, log *sl
 	// Build every active platform, and the fallbacks for their digest
 	// senders (a declared console digest prints even beside Slack).
 	deps := bot.Deps{Handler: bt, Log: log, Observer: m}
-	deps.Replays, deps.AllowReplays = replayGuard(cfg, log)
+	shared := sharedSeen(cfg, st)
+	deps.Replays, deps.AllowReplays = replayGuard(cfg, shared, log)
+	deps.Events = shared // nil on SQLite: each adapter de-duplicates in memory
 	var running []bot.Platform
 	for _, s := range specs {
 		isActive := slices.ContainsFunc(active, func(a bot.Spec) bool { return a.Name == s.Name })

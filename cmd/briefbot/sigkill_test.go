@@ -30,6 +30,9 @@ type flakySlack struct {
 	tries  map[string]int
 	status map[string]int
 	n      int
+	// answers counts posts that are no digest (answers to mentions) per
+	// channel and thread; they never fail.
+	answers map[string]int
 }
 
 func (f *flakySlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -45,6 +48,14 @@ func (f *flakySlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			EventPayload map[string]any `json:"event_payload"`
 		}
 		json.Unmarshal([]byte(r.FormValue("metadata")), &md)
+		if md.EventType == "" {
+			if f.answers == nil {
+				f.answers = map[string]int{}
+			}
+			f.answers[ch+"/"+r.FormValue("thread_ts")]++
+			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1764662400.999999"}`, ch)
+			return
+		}
 		k := fmt.Sprintf("%s|%v", ch, md.EventPayload["slot"])
 		f.tries[k]++
 		h := fnv.New32a()

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/briefbot/briefbot"
+	"github.com/briefbot/briefbot/bot"
 	"github.com/briefbot/briefbot/config"
 	"github.com/briefbot/briefbot/digest"
 	"github.com/briefbot/briefbot/store/postgres"
@@ -60,6 +61,17 @@ func replicaModes(cfg config.Config) error {
 			"(DISCORD_PUBLIC_KEY, the interactions endpoint pointing at the load balancer), not the gateway"))
 	}
 	return errors.Join(errs...)
+}
+
+// sharedSeen is the store's seen-set when replicas may share the
+// database (PostgreSQL): the replay guard and Slack's event
+// de-duplication then hold across replicas. On SQLite (one process) it is
+// nil and the adapters remember in memory.
+func sharedSeen(cfg config.Config, st digest.Store) bot.SeenSet {
+	if s, ok := st.(bot.SeenSet); ok && isPostgres(cfg.Digests.DB) {
+		return s
+	}
+	return nil
 }
 
 func isPostgres(db string) bool {

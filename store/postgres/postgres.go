@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -53,6 +54,13 @@ var migrations = []string{
 	CREATE TABLE briefing_versions (version TEXT PRIMARY KEY, items JSONB NOT NULL);
 	CREATE TABLE scheduler (id INTEGER PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, lease_until BIGINT NOT NULL);
 	INSERT INTO scheduler VALUES (1, '', 0);`,
+	// 2: signed requests and Slack events already served, shared by the
+	// replicas (Store.First).
+	`CREATE TABLE seen (
+		key     BYTEA PRIMARY KEY, -- SHA-256 of the caller's key (which may hold NUL bytes)
+		expires BIGINT NOT NULL   -- Unix ms
+	);
+	CREATE INDEX seen_expires ON seen (expires);`,
 }
 
 // migrationLock is the advisory lock key under which migrations run.
@@ -61,6 +69,8 @@ const migrationLock = 0x62726965 // "brie"
 // Store is a digest.Store on PostgreSQL.
 type Store struct {
 	pool *pgxpool.Pool
+	// lastPurge is when First last purged expired keys (Unix ms).
+	lastPurge atomic.Int64
 }
 
 var _ digest.Store = (*Store)(nil)

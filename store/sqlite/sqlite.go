@@ -63,6 +63,10 @@ var migrations = []string{
 	CREATE INDEX deliveries_pending ON deliveries (lease_until) WHERE status = 'pending';
 	CREATE TABLE scheduler (id INTEGER PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, lease_until INTEGER NOT NULL);
 	INSERT INTO scheduler VALUES (1, '', 0);`,
+	// Signed requests and events already served (Store.First), for a
+	// process that keeps them on disk rather than in memory.
+	`CREATE TABLE seen (key BLOB PRIMARY KEY, expires INTEGER NOT NULL) WITHOUT ROWID;
+	CREATE INDEX seen_expires ON seen (expires);`,
 }
 
 // Store is a digest.Store on SQLite. One process at a time may open a
@@ -182,7 +186,7 @@ func check(ctx context.Context, path string) error {
 		return fmt.Errorf("sqlite: %s: %w", path, err)
 	}
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table'
-		AND name NOT IN ('subscriptions', 'deliveries', 'briefing_versions', 'scheduler') AND name NOT LIKE 'sqlite_%'`).Scan(&foreign); err != nil {
+		AND name NOT IN ('subscriptions', 'deliveries', 'briefing_versions', 'scheduler', 'seen') AND name NOT LIKE 'sqlite_%'`).Scan(&foreign); err != nil {
 		return fmt.Errorf("sqlite: %s: %w", path, err)
 	}
 	if version == 0 && foreign > 0 {
