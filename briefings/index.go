@@ -2,6 +2,7 @@ package briefings
 
 import (
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -211,8 +212,10 @@ func buildIndex(b *Briefing) *index {
 					ix.vocabSet[w] = true
 					ix.vocab = append(ix.vocab, w)
 				}
-				if !slices.Contains(ix.nameWords[w], ref) {
-					ix.nameWords[w] = append(ix.nameWords[w], ref)
+				// One entity's names are added together, so a repeat can
+				// only be the last entry.
+				if refs := ix.nameWords[w]; len(refs) == 0 || refs[len(refs)-1] != ref {
+					ix.nameWords[w] = append(refs, ref)
 				}
 			}
 		}
@@ -238,8 +241,9 @@ func buildIndex(b *Briefing) *index {
 
 	// Searchable passages: the briefing's own items first, then every
 	// sentence of every source.
+	var pending []doc
 	add := func(heading, text string, ev []Evidence, refs ...entityRef) {
-		ix.addDoc(doc{heading: heading, text: text, evid: ev, ref: refs})
+		pending = append(pending, doc{heading: heading, text: text, evid: ev, ref: refs})
 	}
 	for _, p := range b.Overview.StateOfPlay {
 		add("State of play", p.Text, p.Evid)
@@ -260,8 +264,17 @@ func buildIndex(b *Briefing) *index {
 			add(o.Name+": open question", q.Text, q.Evid, ref)
 		}
 	}
+	// Validation builds the briefing's own lookups meanwhile (see Load).
+	actorByID := make(map[string]*Actor, len(b.Actors))
+	for _, a := range b.Actors {
+		actorByID[a.ID] = a
+	}
+	optionByID := make(map[string]*Option, len(b.Options))
+	for _, o := range b.Options {
+		optionByID[o.ID] = o
+	}
 	for _, p := range b.Positions {
-		a, o := b.actorByID[p.Actor], b.optionByID[p.Option]
+		a, o := actorByID[p.Actor], optionByID[p.Option]
 		add(a.Name+" on "+o.Name+" ("+p.Stance.Label()+")", p.Summary, p.Evid,
 			entityRef{EntityActor, a.ID}, entityRef{EntityOption, o.ID})
 	}
@@ -270,8 +283,27 @@ func buildIndex(b *Briefing) *index {
 	}
 	for _, s := range b.Sources {
 		for _, sent := range sentences(s.Text) {
-			ix.addDoc(doc{text: sent, sourceID: s.ID, heading: s.Label()})
+			pending = append(pending, doc{text: sent, sourceID: s.ID, heading: s.Label()})
 		}
+	}
+	// Stemming is most of the work below, and each text's stems depend on
+	// that text alone: work them out first on every core.
+	texts := []string{b.Overview.BottomLine.Text}
+	for _, d := range pending {
+		texts = append(texts, d.heading+" "+d.withEvidence(), d.text)
+		for _, e := range d.evid {
+			texts = append(texts, e.Quote)
+		}
+		if d.sourceID == "" {
+			texts = append(texts, sentencesOf(d.text)...)
+		}
+	}
+	for _, e := range b.Timeline {
+		texts = append(texts, e.Text)
+	}
+	ix.prestem(texts)
+	for _, d := range pending {
+		ix.addDoc(d)
 	}
 	ix.stemsOf = map[string][]string{}
 	cacheStems := func(text string) {
@@ -386,13 +418,23 @@ type posting struct {
 	doc, tf int32
 }
 
-func (ix *index) addDoc(d doc) {
-	// A briefing item is also found by the words of its evidence.
-	text := d.text
-	for _, e := range d.evid {
-		text += " " + e.Quote
+// withEvidence is the passage's text followed by its evidence's quotes: a
+// briefing item is also found by the words of its evidence.
+func (d doc) withEvidence() string {
+	if len(d.evid) == 0 {
+		return d.text
 	}
-	terms := ix.memoStems(d.heading + " " + text)
+	var sb strings.Builder
+	sb.WriteString(d.text)
+	for _, e := range d.evid {
+		sb.WriteString(" ")
+		sb.WriteString(e.Quote)
+	}
+	return sb.String()
+}
+
+func (ix *index) addDoc(d doc) {
+	terms := ix.memoStems(d.heading + " " + d.withEvidence())
 	if len(terms) == 0 {
 		return
 	}
@@ -408,6 +450,32 @@ func (ix *index) addDoc(d doc) {
 		ix.post[t] = append(ps, posting{doc: at, tf: 1})
 	}
 	ix.docs = append(ix.docs, d)
+}
+
+// prestem fills the memo with the stems of texts, split over every core.
+func (ix *index) prestem(texts []string) {
+	uniq := texts[:0]
+	for _, t := range texts {
+		if _, ok := ix.memo[t]; !ok {
+			ix.memo[t] = nil
+			uniq = append(uniq, t)
+		}
+	}
+	texts = uniq
+	out := make([][]string, len(texts))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(texts)/256))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(texts); i += workers {
+				out[i] = stems(texts[i])
+			}
+		})
+	}
+	wg.Wait()
+	for i, t := range texts {
+		ix.memo[t] = out[i]
+	}
 }
 
 // memoStems is stems, remembered while the index is built.

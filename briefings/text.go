@@ -129,11 +129,26 @@ func stem(w string) string {
 }
 
 // stems returns the stems of the analysed text.
+//
+// It is analyze without the tokens: loading stems every passage of every
+// source, and building tokens there would be most of what loading
+// allocates. TestStemsMatchAnalyze holds the two to the same rules.
 func stems(s string) []string {
-	toks := analyze(s)
-	out := make([]string, len(toks))
-	for i, t := range toks {
-		out[i] = t.stem
+	ws := words(s)
+	out := make([]string, 0, len(ws))
+	for i, w := range ws {
+		lw := strings.ToLower(w)
+		if w == "US" || lw == "u.s" || lw == "u.s." ||
+			lw == "us" && i+1 < len(ws) && usNouns[strings.ToLower(ws[i+1])] {
+			out = append(out, "usa")
+			continue
+		}
+		lw = strings.TrimSuffix(strings.TrimSuffix(lw, "'s"), "'")
+		lw = strings.Trim(lw, ".'")
+		if lw == "" || stopWords[lw] {
+			continue
+		}
+		out = append(out, stem(lw))
 	}
 	return out
 }

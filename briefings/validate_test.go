@@ -361,3 +361,24 @@ func TestPersonAndCollectiveAgree(t *testing.T) {
 		})
 	}
 }
+
+// TestEmptyEntries: an item left empty in any list is named, never a crash
+// (indexing runs beside validation and must not see it).
+func TestEmptyEntries(t *testing.T) {
+	for _, e := range []struct {
+		edit [3]string
+		msg  string
+	}{
+		{[3]string{FilePositions, "positions:\n", "positions:\n  -\n"}, "position number 1 in the list is empty"},
+		{[3]string{FileTimeline, "timeline:\n", "timeline:\n  - ~\n"}, "timeline entry number 1 in the list is empty"},
+		{[3]string{FileActors, "actors:\n", "actors:\n  -\n"}, "actor number 1 in the list is empty"},
+		{[3]string{FileOptions, "options:\n", "options:\n  -\n"}, "option number 1 in the list is empty"},
+		{[3]string{FileSources, "sources:\n", "sources:\n  -\n"}, "source number 1 in the list is empty"},
+		{[3]string{FileSources, "outlets:\n", "outlets:\n  -\n"}, "outlet number 1 in the list is empty"},
+	} {
+		_, err := Load(fixtureFS(t, e.edit))
+		if err == nil || !strings.Contains(err.Error(), e.msg) {
+			t.Errorf("%s: want %q, got %v", e.edit[0], e.msg, err)
+		}
+	}
+}
