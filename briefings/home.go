@@ -6,11 +6,22 @@ import (
 	"strings"
 )
 
+// glanceMax is how many options a glance lists; the rest it counts.
+const glanceMax = 12
+
 // glance is the matrix in brief: one line per option with recorded
-// positions, naming who holds each stance.
+// positions, naming who holds each stance, for the first glanceMax such
+// options.
 func (b *Briefing) glance(heading string) Section {
 	at := Section{Heading: heading}
+	more := 0
 	for _, o := range b.Options {
+		if len(at.Items) == glanceMax {
+			if len(b.byOption[o.ID]) > 0 {
+				more++
+			}
+			continue
+		}
 		var parts []string
 		for _, fl := range b.stanceFields(o.ID) {
 			parts = append(parts, fl.Label+": "+fl.Value)
@@ -18,6 +29,9 @@ func (b *Briefing) glance(heading string) Section {
 		if len(parts) > 0 {
 			at.Items = append(at.Items, Item{Text: o.Name + " | " + strings.Join(parts, "; ")})
 		}
+	}
+	if more > 0 {
+		at.Text = fmt.Sprintf("%d more options have positions: see the matrix.", more)
 	}
 	return at
 }

@@ -263,26 +263,23 @@ func (b *Briefing) digest(day time.Time, seen []string, withNews bool) Answer {
 	}
 
 	c.section(b.glance("At a glance"))
-	for _, s := range b.Sources {
-		c.cite(s.ID)
-	}
 	c.next("matrix", "timeline")
 	return c.answer()
 }
 
-// news lists the sources, positions and timeline entries not in seen.
+// newMax is how many new items a digest lists; the rest it counts, so a
+// digest after a large update stays a message, not the whole briefing.
+const newMax = 10
+
+// news lists the sources, positions and timeline entries not in seen:
+// moves first (the news that matters most), then new sources, positions
+// and timeline entries, at most newMax of them, and counts the rest.
 func (b *Briefing) news(c *composer, seen []string) Section {
 	old := make(map[string]bool, len(seen))
 	for _, k := range seen {
 		old[k] = true
 	}
 	s := Section{Heading: "New since the last digest"}
-	for _, src := range b.Sources {
-		if !old["source:"+src.ID] {
-			s.Items = append(s.Items, Item{Text: "New source: " + src.Label() + ": " + src.Title, Sources: []string{src.ID}})
-			c.cite(src.ID)
-		}
-	}
 	// The stance each pair held at the last digest, to name a move.
 	was := map[string]Stance{}
 	for _, k := range seen {
@@ -292,27 +289,68 @@ func (b *Briefing) news(c *composer, seen []string) Section {
 			}
 		}
 	}
+	var moves, added []*Position
 	for _, p := range b.Positions {
 		if old["position:"+p.Actor+"/"+p.Option+"/"+string(p.Stance)] {
 			continue
 		}
-		who := b.actorByID[p.Actor].Name + " on " + b.optionByID[p.Option].Name
-		var text string
 		if prev, ok := was[p.Actor+"/"+p.Option]; ok && prev != p.Stance {
-			text = "Changed: " + who + ", from " + prev.Label() + " to " + p.Stance.Label()
-			if p.date != "" {
-				text += " (since " + p.date + ")"
-			}
-			text += ". " + p.Summary
+			moves = append(moves, p)
 		} else {
-			text = "Position: " + who + ", " + p.StanceHistory() + ". " + p.Summary
+			added = append(added, p)
 		}
-		s.Items = append(s.Items, c.item(text, p.Evid))
 	}
+	var sources []*Source
+	for _, src := range b.Sources {
+		if !old["source:"+src.ID] {
+			sources = append(sources, src)
+		}
+	}
+	var events []*Event
 	for _, e := range b.Timeline {
 		if !old["event:"+e.Date+":"+e.Text] {
-			s.Items = append(s.Items, c.item("Timeline, "+e.displayDate()+": "+e.Text, e.Evid))
+			events = append(events, e)
 		}
+	}
+	room := newMax
+	var hidden []string
+	take := func(n int, one, many string) int {
+		k := min(n, room)
+		room -= k
+		switch n - k {
+		case 0:
+		case 1:
+			hidden = append(hidden, "1 "+one)
+		default:
+			hidden = append(hidden, fmt.Sprintf("%d %s", n-k, many))
+		}
+		return k
+	}
+	moves = moves[:take(len(moves), "move", "moves")]
+	sources = sources[:take(len(sources), "source", "sources")]
+	added = added[:take(len(added), "position", "positions")]
+	events = events[:take(len(events), "timeline entry", "timeline entries")]
+	for _, p := range moves {
+		who := b.actorByID[p.Actor].Name + " on " + b.optionByID[p.Option].Name
+		text := "Changed: " + who + ", from " + was[p.Actor+"/"+p.Option].Label() + " to " + p.Stance.Label()
+		if p.date != "" {
+			text += " (since " + p.date + ")"
+		}
+		s.Items = append(s.Items, c.item(text+". "+p.Summary, p.Evid))
+	}
+	for _, src := range sources {
+		s.Items = append(s.Items, Item{Text: "New source: " + src.Label() + ": " + src.Title, Sources: []string{src.ID}})
+		c.cite(src.ID)
+	}
+	for _, p := range added {
+		who := b.actorByID[p.Actor].Name + " on " + b.optionByID[p.Option].Name
+		s.Items = append(s.Items, c.item("Position: "+who+", "+p.StanceHistory()+". "+p.Summary, p.Evid))
+	}
+	for _, e := range events {
+		s.Items = append(s.Items, c.item("Timeline, "+e.displayDate()+": "+e.Text, e.Evid))
+	}
+	if len(hidden) > 0 {
+		s.Text = "Also new, not listed here: " + strings.Join(hidden, ", ") + ". The sources, matrix and timeline have them all."
 	}
 	if len(s.Items) == 0 {
 		s.Text = "Nothing has changed in the briefing since the last digest."

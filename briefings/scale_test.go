@@ -3,6 +3,7 @@ package briefings_test
 import (
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -123,5 +124,39 @@ func BenchmarkScaleLoad(b *testing.B) {
 			runtime.KeepAlive(kept)
 			b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "live-MiB")
 		})
+	}
+}
+
+// TestDigestStaysAMessage: after an update that adds two briefings' worth
+// of items, the digest lists ten of them and counts the rest, and its
+// glance lists twelve options and counts the rest.
+func TestDigestStaysAMessage(t *testing.T) {
+	one, err := briefings.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := loadScaled(t, 3)
+	day := time.Date(2025, 9, 4, 0, 0, 0, 0, time.UTC)
+	d := b.DigestFor(day, one.ItemKeys(), false)
+	var news, glance *briefings.Section
+	for i := range d.Sections {
+		switch d.Sections[i].Heading {
+		case "New since the last digest":
+			news = &d.Sections[i]
+		case "At a glance":
+			glance = &d.Sections[i]
+		}
+	}
+	if news == nil || glance == nil {
+		t.Fatalf("digest lacks its news or glance: %+v", d.Sections)
+	}
+	if len(news.Items) != 10 || !strings.HasPrefix(news.Text, "Also new, not listed here: ") {
+		t.Errorf("news: %d items, text %q; want 10 and a count of the rest", len(news.Items), news.Text)
+	}
+	if len(glance.Items) != 12 || !strings.Contains(glance.Text, "more options have positions") {
+		t.Errorf("glance: %d items, text %q; want 12 and a count of the rest", len(glance.Items), glance.Text)
+	}
+	if len(d.Sources) > 12 {
+		t.Errorf("digest cites %d sources; it should cite only what it shows", len(d.Sources))
 	}
 }
