@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -113,8 +112,7 @@ func serve(ctx context.Context, cfg config.Config, args []string, e env, log *sl
 		return 1
 	}
 	started("digests: scheduler", "db", dbPath, "declared", len(cfg.Digests.Declared), "grace", cfg.Digests.Grace)
-	go reloadOnHUP(ctx, e.hup, cfg, bt, log)
-	go watchBriefing(ctx, cfg, bt, log, watchInterval)
+	go watchBriefing(ctx, e.hup, cfg, bt, log, watchInterval)
 	go pollFeeds(ctx, cfg, bt, deliverer.Senders, log)
 
 	needHTTP := slices.ContainsFunc(active, func(s bot.Spec) bool { return !s.Local })
@@ -130,28 +128,6 @@ func serve(ctx context.Context, cfg config.Config, args []string, e env, log *sl
 		log.Info("stopped cleanly")
 	}
 	return 0
-}
-
-// reloadOnHUP reloads the briefing on SIGHUP, validated first: an invalid
-// new briefing keeps the old one serving.
-func reloadOnHUP(ctx context.Context, hup <-chan os.Signal, cfg config.Config, bt *bot.Bot, log *slog.Logger) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case _, ok := <-hup:
-			if !ok {
-				return
-			}
-			b, err := loadBriefing(cfg)
-			if err != nil {
-				log.Error("briefing reload failed; the current briefing keeps serving", "err", err)
-				continue
-			}
-			bt.SetBriefing(b)
-			log.Info("briefing reloaded", "sources", len(b.Sources), "actors", len(b.Actors), "options", len(b.Options), "positions", len(b.Positions))
-		}
-	}
 }
 
 // readiness is one condition /readyz checks.

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -44,34 +45,49 @@ func briefingStamp(dir string) string {
 }
 
 // watchBriefing reloads the briefing when a file of its directory changes
-// (an accepted draft, an editor's save): polling modification times needs
-// no platform support and sees edits made over a network share. An
-// invalid briefing keeps the current one serving.
-func watchBriefing(ctx context.Context, cfg config.Config, bt *bot.Bot, log *slog.Logger, every time.Duration) {
-	if cfg.BriefingDir == "" {
-		return
+// (an accepted draft, an editor's save) and on SIGHUP: polling
+// modification times needs no platform support and sees edits made over a
+// network share. An invalid briefing keeps the current one serving. Both
+// triggers share this one loop, so at most one new copy is ever being
+// loaded beside the one serving; the old copy goes as soon as the bot
+// swaps (in-flight answers finish with it).
+func watchBriefing(ctx context.Context, hup <-chan os.Signal, cfg config.Config, bt *bot.Bot, log *slog.Logger, every time.Duration) {
+	var tick <-chan time.Time
+	var last string
+	if cfg.BriefingDir != "" {
+		last = briefingStamp(cfg.BriefingDir)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		tick = t.C
 	}
-	last := briefingStamp(cfg.BriefingDir)
-	t := time.NewTicker(every)
-	defer t.Stop()
 	for {
+		why := "briefing changed on disk: reloaded"
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case _, ok := <-hup:
+			if !ok {
+				hup = nil // no more signals; keep watching the directory
+				continue
+			}
+			why = "briefing reloaded"
+			if cfg.BriefingDir != "" {
+				last = briefingStamp(cfg.BriefingDir)
+			}
+		case <-tick:
+			now := briefingStamp(cfg.BriefingDir)
+			if now == last {
+				continue
+			}
+			last = now
 		}
-		now := briefingStamp(cfg.BriefingDir)
-		if now == last {
-			continue
-		}
-		last = now
 		b, err := loadBriefing(cfg)
 		if err != nil {
-			log.Error("briefing changed but does not pass check; the current briefing keeps serving", "err", err)
+			log.Error("briefing reload failed; the current briefing keeps serving", "err", err)
 			continue
 		}
 		bt.SetBriefing(b)
-		log.Info("briefing changed on disk: reloaded", "sources", len(b.Sources), "positions", len(b.Positions))
+		log.Info(why, "sources", len(b.Sources), "actors", len(b.Actors), "options", len(b.Options), "positions", len(b.Positions))
 	}
 }
 

@@ -37,7 +37,7 @@ func TestWatchReloadsAcceptedDraft(t *testing.T) {
 	bt := bot.New(old)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go watchBriefing(ctx, cfg, bt, slog.New(slog.NewTextHandler(io.Discard, nil)), 20*time.Millisecond)
+	go watchBriefing(ctx, nil, cfg, bt, slog.New(slog.NewTextHandler(io.Discard, nil)), 20*time.Millisecond)
 
 	r := runWith(t, "", nil, "--briefing", dir, "ingest", "--outlet", "Baltic Times", "--title", "Baltic states warn",
 		"--date", "2025-09-12", "../../ingest/testdata/fresh/times.txt")
