@@ -172,7 +172,8 @@ func (t *nameTable) propose(p, role string) (id, name string, ok bool) {
 	n := &NewActor{ID: id, Name: full, Role: role}
 	t.proposed = append(t.proposed, n)
 	t.known = append(t.known, alias{full, id, full, true}, alias{lastWord(full), id, full, true})
-	if role != "" && wordCount(role) <= 5 {
+	// A role of one word ("President") would claim every president.
+	if role != "" && wordCount(role) >= 2 && wordCount(role) <= 5 {
 		t.known = append(t.known, alias{role, id, full, true})
 	}
 	t.sort()

@@ -213,6 +213,8 @@ type attributor struct {
 	// offset of its opening mark.
 	last   speaker
 	lastAt int
+	// roles are the known actors' roles, by id.
+	roles map[string]string
 }
 
 type outletName struct {
@@ -225,7 +227,10 @@ type outletName struct {
 // sentence's subject, and proposing new actors for names it does not
 // know (returned in the table).
 func FindQuotes(b *briefings.Briefing, text string) ([]Found, *nameTable) {
-	a := &attributor{text: text, names: newNameTable(b), spans: spans(text)}
+	a := &attributor{text: text, names: newNameTable(b), spans: spans(text), roles: map[string]string{}}
+	for _, act := range b.Actors {
+		a.roles[act.ID] = act.Role
+	}
 	a.inSpan = make([]bool, len(text))
 	for _, s := range a.spans {
 		for k := s.open; k < s.close; k++ {
@@ -280,15 +285,13 @@ func (a *attributor) attribute(i int, s span, prev []Found) Found {
 
 	// A term in quotation marks: "so-called "X"".
 	lb := strings.ToLower(strings.TrimRight(before, " "))
-	for _, m := range termMarkers {
-		if strings.HasSuffix(lb, m) || strings.HasSuffix(lb, m+" a") || strings.HasSuffix(lb, m+" the") {
-			f.Scare = true
-			return f
-		}
+	if termBefore(lb, n, endsSentence(f.Text)) && !(titleNouns[lastWord(lb)] && verbNear(strings.TrimSuffix(lb, lastWord(lb)))) {
+		f.Scare = true
+		return f
 	}
 
 	// After the closing mark: ", said X", ", X said", ", according to X".
-	if spk, via, ok := a.after(after, s.close); ok {
+	if spk, via, ok := a.after(after, s.close, !endsSentence(f.Text)); ok {
 		f.Speaker, f.Written, f.Name = spk.id, spk.written, spk.name
 		f.Via = via
 		f.Basis = BasisQuote
@@ -311,18 +314,40 @@ func (a *attributor) attribute(i int, s span, prev []Found) Found {
 		}
 		return f
 	}
+	// A further quotation in the sentence of an attributed one, with no
+	// other speaker named between them: "…called it "X" and accused
+	// London of "Y"", "…said Europe would be "X" and added: "Y"".
+	if len(prev) > 0 && prev[len(prev)-1].Speaker != "" {
+		p := prev[len(prev)-1]
+		gap := text[a.spans[i-1].close:s.open]
+		if sameSentence(gap) && !a.namesOther(gap, p.Speaker) {
+			f.Speaker, f.Written, f.Name, f.Via = p.Speaker, p.Written, p.Name, p.Via
+			f.Basis = BasisReport
+			if endsIntro(gap) && strings.HasSuffix(strings.TrimRight(gap, " \n"), ":") {
+				f.Basis = BasisQuote
+			}
+			return f
+		}
+	}
 	if fragment {
 		f.Scare = true
 		return f
 	}
-	// A sentence ending in a colon introduces the quotation: "Wallace was blunt:".
-	if strings.TrimSpace(before) == "" {
-		pEnd := strings.TrimRight(text[:s.open], " \n")
-		if strings.HasSuffix(pEnd, ":") {
-			if spk, ok := a.focus(len(pEnd)); ok {
-				f.Speaker, f.Written, f.Name, f.Basis = spk.id, spk.written, spk.name, BasisQuote
-				return f
-			}
+	// A clause ending in a colon introduces the quotation: "Wallace was
+	// blunt:", "Zelensky put it simply on Thursday:", "He then went on:".
+	intro := strings.TrimRight(before, " \n")
+	if intro == "" {
+		intro = strings.TrimRight(text[:s.open], " \n")
+		intro = intro[sentenceStart(text, len(intro)-1, 0):]
+	}
+	if strings.HasSuffix(intro, ":") {
+		at := s.open - len(intro)
+		if at < 0 {
+			at = 0
+		}
+		if spk, ok := a.introSubject(intro, at); ok {
+			f.Speaker, f.Written, f.Name, f.Basis = spk.id, spk.written, spk.name, BasisQuote
+			return f
 		}
 	}
 	// A quotation that follows a quotation of the same speaker, with no
@@ -400,10 +425,28 @@ type speaker struct {
 var phraseEnd = regexp.MustCompile(`(?i)[,.;:!?()]|\s(who|which|in|on|at|after|before|during|as|to|alongside|while|when|from|of the|over|last|this|on|with|and then|adding|according|told|said|says|wrote|added)\s`)
 
 // after reads an attribution after a closing mark.
-func (a *attributor) after(after string, off int) (speaker, string, bool) {
+func (a *attributor) after(after string, off int, runOn bool) (speaker, string, bool) {
 	t := strings.TrimLeft(after, " ,.;:!?—–-\n")
 	if t == "" {
 		return speaker{}, "", false
+	}
+	// Words running straight on from the closing mark ("…" for Ukraine as
+	// the Kremlin warns) continue the sentence: no attribution starts
+	// there, unless with a speech verb or a pronoun ("…" he said).
+	// An attribution may still close the sentence after a comma ("…"
+	// that could lead to a ceasefire, Zelensky said).
+	runsOn := false
+	if lead := strings.TrimLeft(after, " "); runOn && lead == t && startsLower(t) {
+		fw := strings.ToLower(t[:strings.IndexFunc(t+" ", unicode.IsSpace)])
+		runsOn = !speechVerbs[fw] && !pronouns[fw]
+	}
+	// A headline's "“…”: Ben Wallace on what Ukraine needs".
+	if lead := strings.TrimLeft(after, " "); strings.HasPrefix(lead, ":") {
+		if name, _ := leadingName(t); hasPersonName(name) {
+			if spk, ok := a.resolvePhrase(name, off+len(after)-len(t)); ok {
+				return spk, a.via(t), true
+			}
+		}
 	}
 	shift := off + len(after) - len(t)
 	ws := words(t)
@@ -419,7 +462,7 @@ func (a *attributor) after(after string, off int) (speaker, string, bool) {
 		}
 		return speaker{}, "", false
 	}
-	if speechVerbs[first] && first != "according" {
+	if speechVerbs[first] && first != "according" && !runsOn {
 		rest := t[ws[0][1]:]
 		if spk, ok := a.resolvePhrase(cutPhrase(rest), shift+ws[0][1]); ok {
 			return spk, via, true
@@ -431,7 +474,7 @@ func (a *attributor) after(after string, off int) (speaker, string, bool) {
 		w := strings.ToLower(t[ws[k][0]:ws[k][1]])
 		// "without saying", "adding that": a participle's subject is the
 		// sentence's, not the words before it
-		if !speechVerbs[w] || w == "according" || strings.HasSuffix(w, "ing") {
+		if !speechVerbs[w] || w == "according" || strings.HasSuffix(w, "ing") || capitalised(t[ws[k][0]:]) {
 			continue
 		}
 		subj := t[:ws[k][0]]
@@ -439,7 +482,14 @@ func (a *attributor) after(after string, off int) (speaker, string, bool) {
 			break
 		}
 		subj = trimAdverbs(subj)
-		if k <= 9 {
+		if runsOn {
+			c := strings.LastIndex(subj, ", ")
+			if c < 0 {
+				break
+			}
+			subj = subj[c+2:]
+		}
+		if k <= 9 || hasPersonName(strings.Split(subj, ",")[0]) {
 			if spk, ok := a.resolveSubject(subj, shift); ok {
 				return spk, via, true
 			}
@@ -482,8 +532,8 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 	}
 	for k := len(ws) - 1; k >= 0; k-- {
 		w := strings.ToLower(t[ws[k][0]:ws[k][1]])
-		if !speechVerbs[w] || w == "according" {
-			continue
+		if !speechVerbs[w] || w == "according" || k > 0 && capitalised(t[ws[k][0]:]) {
+			continue // not a verb: "the United States"
 		}
 		subj := t[:ws[k][0]]
 		// the subject starts after the last clause break
@@ -492,6 +542,18 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 		}
 		subj = trimAdverbs(subj)
 		start := off + (len(t[:ws[k][0]]) - len(subj))
+		if strings.HasSuffix(w, "ing") {
+			// "…, warning that…", "adding that…": the subject is the
+			// sentence's own.
+			if spk, ok := a.sentenceSubject(off, off+ws[k][0]); ok {
+				tail := strings.TrimSpace(t[ws[k][1]:])
+				return spk, via, endsIntro(t) && len(words(tail)) <= 6, true
+			}
+			continue
+		}
+		if anonymous(lastClause(subj)) && !hasPersonName(subj) {
+			return speaker{}, "", false, false // "a senior official told us:"
+		}
 		spk, ok := a.resolveSubject(subj, start)
 		if !ok {
 			// "what he called "…"": a pronoun just before the verb
@@ -499,10 +561,15 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 				spk, ok = a.resolvePhrase(lw, start+len(subj)-len(lw))
 			}
 		}
-		if !ok {
-			// "said X:" — the speaker after the verb
-			if s2, ok2 := a.resolvePhrase(cutPhrase(t[ws[k][1]:]), off+ws[k][1]); ok2 {
-				spk, ok = s2, true
+		if !ok && w != "told" && w != "tells" && w != "asked" && w != "asks" {
+			// "said X:" — the speaker after the verb, and nothing else
+			// after it (not "saying Britain was ready to"); after "told"
+			// comes the listener
+			rest := t[ws[k][1]:]
+			if ph := cutPhrase(rest); ph != "" && wordCount(strings.TrimPrefix(strings.TrimSpace(rest), ph)) <= 3 {
+				if s2, ok2 := a.resolvePhrase(ph, off+ws[k][1]); ok2 {
+					spk, ok = s2, true
+				}
 			}
 		}
 		if ok {
@@ -520,10 +587,27 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 // "Alexander Stubb, the Finnish president, said").
 func (a *attributor) resolveSubject(subj string, off int) (speaker, bool) {
 	subj = strings.TrimRight(subj, " ,")
+	parts := strings.Split(subj, ",")
+	// "Senator Roger Wicker, the Republican chairman of the Senate Armed
+	// Services Committee, wrote": the person, with the appositive as role.
+	if len(parts) >= 2 {
+		role := strings.TrimSpace(parts[len(parts)-1])
+		if lr := strings.ToLower(role); strings.HasPrefix(lr, "the ") || strings.HasPrefix(lr, "a ") || strings.HasPrefix(lr, "an ") || strings.Contains(lr, "’s ") || strings.Contains(lr, "'s ") {
+			for h := len(parts) - 2; h >= 0 && h >= len(parts)-3; h-- {
+				head := strings.TrimSpace(lastClause(parts[h]))
+				if !hasPersonName(head) && !a.knownPerson(head) {
+					continue
+				}
+				if spk, ok := a.resolvePhraseRole(head, role, off+strings.Index(subj, head)); ok {
+					return spk, true
+				}
+			}
+		}
+	}
 	if spk, ok := a.resolvePhrase(lastClause(subj), off+len(subj)-len(lastClause(subj))); ok {
 		return spk, true
 	}
-	if parts := strings.Split(subj, ","); len(parts) >= 2 {
+	if len(parts) >= 2 {
 		head := parts[len(parts)-2]
 		if len(parts) >= 3 {
 			head = parts[len(parts)-3]
@@ -610,6 +694,15 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 		return speaker{}, false
 	}
 	lp := strings.ToLower(p)
+	if anonymous(p) {
+		return speaker{}, false
+	}
+	if h := roleHead(p); h != "" {
+		if spk, ok := a.byRole(h, off); ok {
+			spk.written = p
+			return spk, true
+		}
+	}
 	if pronouns[lp] {
 		if lp == "it" || lp == "they" {
 			return speaker{}, false
@@ -622,6 +715,13 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 		}
 		spk.written = p
 		return spk, ok
+	}
+	// "Senator Lindsey Graham of South Carolina": the name before "of".
+	if k := strings.Index(p, " of "); k > 0 && hasPersonName(p[:k]) {
+		if role == "" {
+			role = p[k+1:]
+		}
+		p = p[:k]
 	}
 	if id, name, person, ok := a.names.match(p); ok {
 		if !person && hasPersonName(p) {
@@ -707,6 +807,19 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 			} else if id, name, ok := a.names.propose(lead, ""); ok {
 				if firstAt < 0 || firstAt > len(lead) {
 					first, firstAt = speaker{id: id, written: lead, name: name}, 0
+				}
+			}
+		}
+		// A sentence that opens with an office: "The secretary general
+		// smiled."
+		if t := strings.TrimLeft(seg, " \n\t\"“"); strings.HasPrefix(t, "The ") && (firstAt < 0 || firstAt > len(seg)-len(t)) {
+			ws := words(t)
+			for n := min(len(ws), 5); n >= 2; n-- {
+				if h := roleHead(t[:ws[n-1][1]]); h != "" {
+					if spk, ok := a.byRole(h, start); ok {
+						first, firstAt = spk, len(seg)-len(t)
+					}
+					break
 				}
 			}
 		}
@@ -808,4 +921,108 @@ func asciiLower(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// sameSentence reports whether the text between two quotations stays in
+// one sentence: no full stop ending a sentence and no paragraph break.
+func sameSentence(gap string) bool {
+	if strings.Contains(gap, "\n\n") || len(gap) > 300 {
+		return false
+	}
+	g := strings.TrimSpace(gap)
+	for i := 0; i < len(g); i++ {
+		if (g[i] == '.' || g[i] == '!' || g[i] == '?') && i+1 < len(g) && g[i+1] == ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// namesOther reports a person other than id named in s (outside any
+// quotation): then a quotation after s may be theirs.
+func (a *attributor) namesOther(s, id string) bool {
+	for _, m := range a.names.mentions(s) {
+		if m.person && m.id != id {
+			return true
+		}
+	}
+	if loc := personRun.FindStringIndex(s); loc != nil && hasPersonName(s[loc[0]:loc[1]]) {
+		if mid, _, _, ok := a.names.match(s[loc[0]:loc[1]]); !ok || mid != id {
+			return true
+		}
+	}
+	return false
+}
+
+// knownPerson reports a phrase that is a known person's name or alias.
+func (a *attributor) knownPerson(p string) bool {
+	_, _, person, ok := a.names.match(p)
+	return ok && person
+}
+
+// sentenceSubject is the person a sentence opens with, or the speaker of
+// a quotation earlier in it: the subject of a participle ("…, warning
+// that", "adding that") between start (the sentence, or what is left of
+// it after the last quotation) and end.
+func (a *attributor) sentenceSubject(start, end int) (speaker, bool) {
+	s0 := sentenceStart(a.text, end, 0)
+	if a.last.id != "" && a.lastAt >= s0 && a.lastAt < end {
+		return a.last, true
+	}
+	return a.introSubject(a.text[s0:end], s0)
+}
+
+// introSubject is the subject of a clause that introduces a quotation
+// ("Zelensky put it simply on Thursday:", "He was blunt with lawmakers:",
+// "Asked about the plans, he was blunter:"): a pronoun goes to the person
+// last quoted or named, a name to its actor, an office to its holder.
+func (a *attributor) introSubject(intro string, at int) (speaker, bool) {
+	clause := intro
+	if k := strings.LastIndex(clause, ", "); k >= 0 && !hasPersonName(clause[k:]) {
+		// "Asked about the plans, he was blunter:" — the main clause
+		if w := words(clause[k+2:]); len(w) > 0 {
+			clause = clause[k+2:]
+			at += k + 2
+		}
+	}
+	ws := words(clause)
+	if len(ws) == 0 {
+		return speaker{}, false
+	}
+	if fw := strings.ToLower(clause[ws[0][0]:ws[0][1]]); fw == "he" || fw == "she" {
+		return a.resolvePhrase(clause[ws[0][0]:ws[0][1]], at+ws[0][0])
+	}
+	if name, k := leadingName(clause); name != "" && (hasPersonName(name) || a.knownPerson(name)) {
+		if spk, ok := a.resolvePhrase(name, at+k); ok && spk.id != "" {
+			return spk, true
+		}
+	}
+	if m := a.names.mentions(clause); len(m) > 0 {
+		first := m[0]
+		for _, x := range m {
+			if x.at < first.at {
+				first = x
+			}
+		}
+		if first.person && !a.inSpan[at+first.at] {
+			return speaker{id: first.id, written: first.text, name: first.name}, true
+		}
+	}
+	if lc := strings.ToLower(clause); strings.HasPrefix(lc, "the ") {
+		ph := clause[:min(len(clause), strings.IndexFunc(clause+" ", func(r rune) bool { return r == ':' }))]
+		for n := len(words(ph)); n >= 2; n-- {
+			w := words(ph)
+			cand := ph[:w[n-1][1]]
+			if h := roleHead(cand); h != "" {
+				return a.byRole(h, at)
+			}
+		}
+	}
+	return speaker{}, false
+}
+
+// capitalised reports whether s starts with a capital letter.
+func capitalised(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
 }

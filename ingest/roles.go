@@ -1,0 +1,261 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+)
+
+// roleNouns head a phrase that names a speaker by office alone ("the
+// minister said", "the Kremlin spokesman added").
+var roleNouns = setOf("president", "minister", "chancellor", "secretary", "general", "mayor", "spokesman", "spokeswoman",
+	"spokesperson", "envoy", "senator", "ambassador", "commander", "chief", "premier", "leader", "diplomat", "presenter",
+	"correspondent", "governor", "admiral", "director", "head", "analyst", "chairman", "chairwoman", "chair", "congressman",
+	"congresswoman", "commissioner", "official", "representative", "adviser", "advisor", "researcher", "fellow", "expert",
+	"professor", "colonel", "officer", "negotiator", "king", "queen", "pope", "host", "anchor", "reporter", "editor")
+
+// roleKin are offices a writer uses for one another: a defence secretary
+// is also "the minister", a spokeswoman "the spokesperson".
+var roleKin = map[string][]string{
+	"minister":      {"secretary"},
+	"secretary":     {"minister"},
+	"spokesman":     {"spokesperson", "spokeswoman"},
+	"spokeswoman":   {"spokesperson", "spokesman"},
+	"spokesperson":  {"spokesman", "spokeswoman"},
+	"chief":         {"head"},
+	"head":          {"chief"},
+	"chairman":      {"chair"},
+	"chairwoman":    {"chair"},
+	"premier":       {"prime minister"},
+	"fellow":        {"analyst", "researcher"},
+	"analyst":       {"fellow", "researcher", "expert"},
+	"expert":        {"analyst"},
+	"host":          {"presenter"},
+	"presenter":     {"host"},
+	"anchor":        {"presenter", "host"},
+	"general":       {"gen."},
+	"congressman":   {"representative"},
+	"congresswoman": {"representative"},
+}
+
+// roleHead returns the office a phrase like "the former defence minister"
+// names (its last word), or "" when the phrase is not "the" + an office.
+func roleHead(p string) string {
+	lp := strings.ToLower(strings.TrimSpace(p))
+	rest, ok := strings.CutPrefix(lp, "the ")
+	if !ok || hasPersonName(p) {
+		return ""
+	}
+	f := strings.Fields(rest)
+	if len(f) == 0 || len(f) > 5 {
+		return ""
+	}
+	if h := f[len(f)-1]; roleNouns[h] {
+		if h == "general" && len(f) > 1 && f[len(f)-2] == "secretary" {
+			return "secretary general"
+		}
+		return h
+	}
+	return ""
+}
+
+// personRun matches a run of capitalised words: a candidate name with
+// any title words before it.
+var personRun = regexp.MustCompile(`\p{Lu}[\p{L}’'\-\.]*(?:\s+\p{Lu}[\p{L}’'\-\.]*)+`)
+
+// byRole resolves "the minister" to the person the article last
+// presented with that office before off: a title before the name
+// ("Mayor Konrad Fijołek", "Poland's foreign minister, Radosław
+// Sikorski"), an appositive after it ("Helen McEntee, the Minister for
+// Foreign Affairs"), or a known actor's role.
+func (a *attributor) byRole(head string, off int) (speaker, bool) {
+	heads := append([]string{head}, roleKin[head]...)
+	if head == "secretary general" {
+		heads = []string{"secretary general", "secretary-general"}
+	}
+	has := func(ctx string) bool {
+		ctx = strings.ToLower(ctx)
+		for _, h := range heads {
+			if containsWord(ctx, h) {
+				return true
+			}
+		}
+		return false
+	}
+	text := a.text[:min(off, len(a.text))]
+	// "a European diplomat said … the diplomat added": the office last
+	// named an unnamed person.
+	if anon := a.lastIndefinite(text, heads); anon >= 0 {
+		text = text[anon:]
+		if !hasPersonName(text) {
+			return speaker{}, false
+		}
+	}
+	best, bestAt := speaker{}, -1
+	// Known actors named before off, by their recorded role or by the words
+	// around the mention.
+	for _, m := range a.names.mentions(text) {
+		if !m.person || a.inSpan[m.at] || m.at < bestAt {
+			continue
+		}
+		if has(a.roleOf(m.id)) || has(a.around(m.at, m.at+len(m.text))) {
+			best, bestAt = speaker{id: m.id, name: m.name}, m.at
+		}
+	}
+	for _, loc := range personRun.FindAllStringIndex(text, -1) {
+		if a.inSpan[loc[0]] || loc[0] < bestAt {
+			continue
+		}
+		run := text[loc[0]:loc[1]]
+		if !hasPersonName(run) || !has(a.around(loc[0], loc[1])+" "+run) {
+			continue
+		}
+		if spk, ok := a.resolvePhraseRole(strings.TrimRight(run, "."), "", loc[0]); ok && spk.id != "" {
+			best, bestAt = spk, loc[0]
+		}
+	}
+	return best, bestAt >= 0
+}
+
+// roleOf is an existing or proposed actor's role.
+func (a *attributor) roleOf(id string) string {
+	if r, ok := a.roles[id]; ok {
+		return r
+	}
+	for _, n := range a.names.proposed {
+		if n.ID == id {
+			return n.Role
+		}
+	}
+	return ""
+}
+
+// around is the words presenting a name at text[start:end]: up to eight
+// words before it in its sentence, and an appositive after it (", the
+// chief of the defence staff,").
+func (a *attributor) around(start, end int) string {
+	s0 := sentenceStart(a.text, start, 0)
+	before := a.text[s0:start]
+	if ws := words(before); len(ws) > 8 {
+		before = before[ws[len(ws)-8][0]:]
+	}
+	after := ""
+	if rest := a.text[end:]; strings.HasPrefix(rest, ", ") {
+		rest = rest[2:]
+		if k := strings.IndexAny(rest, ",.;:\n"); k >= 0 && k < 120 {
+			after = rest[:k]
+		}
+	}
+	return before + " " + after
+}
+
+// anonymous reports a speaker phrase that names no one: "one Nato
+// official", "a senior diplomat", "two people familiar with the talks".
+func anonymous(p string) bool {
+	f := strings.Fields(strings.ToLower(strings.TrimSpace(p)))
+	if len(f) < 2 {
+		return false
+	}
+	switch f[0] {
+	case "a", "an", "one", "another", "some", "several", "two", "three", "four", "many", "most", "other", "senior", "officials", "sources", "people":
+	default:
+		return false
+	}
+	if hasPersonName(p) {
+		return false
+	}
+	for _, w := range f {
+		w = strings.Trim(w, ",.;:")
+		if w == "he" || w == "she" {
+			return false // "a few minutes later he wrote"
+		}
+		if roleNouns[w] || anonNouns[w] || roleNouns[strings.TrimSuffix(w, "s")] {
+			return true
+		}
+	}
+	return false
+}
+
+// anonNouns are the people an unnamed source is: "a source", "one
+// person familiar with the talks".
+var anonNouns = setOf("source", "sources", "person", "people", "aide", "aides", "insider", "insiders", "member", "members",
+	"lawmaker", "lawmakers", "soldier", "soldiers", "resident", "residents", "figure", "figures", "officials", "diplomats",
+	"observer", "observers", "participant", "participants", "staffer", "staffers")
+
+// titleNouns before a quotation mark make it a title (of a paper, a
+// plan, an operation), not speech.
+var titleNouns = setOf("paper", "report", "study", "book", "article", "document", "memo", "memorandum", "plan", "strategy",
+	"operation", "exercise", "programme", "program", "initiative", "doctrine", "titled", "entitled", "headlined",
+	"codenamed", "code-named", "named", "brief", "briefing", "essay", "column", "podcast", "show", "series", "slogan",
+	"banner", "campaign", "declaration", "communiqué", "communique", "treaty", "accord", "framework", "concept", "headline")
+
+// callTerm is "what strategists call", "what some term", "what is known
+// as": a name for something, by no one in particular ("what he called"
+// is his speech).
+var callTerm = regexp.MustCompile(`(?i)\bwhat\s+(?:(?:is|are|was|were|has been|have been|is now|are now)\s+(?:called|termed|dubbed|known as|described as)|(?:some|many|others|\w+s)\s+(?:\w+\s+)?(?:call|term|dub|describe as|refer to as))\s*$`)
+
+// termBefore reports words before a quotation mark that make it a term or
+// a title rather than anyone's speech: "so-called", "what strategists
+// call", "the report", "titled", or an article before a short phrase ("an
+// "air shield"").
+func termBefore(lb string, words int, endsSentence bool) bool {
+	lb = strings.TrimRight(lb, " \n")
+	for _, m := range termMarkers {
+		if strings.HasSuffix(lb, m) || strings.HasSuffix(lb, m+" a") || strings.HasSuffix(lb, m+" an") || strings.HasSuffix(lb, m+" the") {
+			return true
+		}
+	}
+	if callTerm.MatchString(lb) {
+		return true
+	}
+	last := lastWord(strings.TrimRight(lb, ",:"))
+	last = strings.Trim(last, "()")
+	if titleNouns[last] && !strings.HasSuffix(lb, ":") {
+		return true
+	}
+	if words <= 3 && !endsSentence && !verbNear(lb) {
+		switch last {
+		case "a", "an", "the", "its", "their", "our", "this", "his", "her":
+			return true
+		}
+	}
+	return false
+}
+
+// lastIndefinite is the offset of the last mention of one of the offices
+// in text, when an indefinite article or "one" introduces it ("a senior
+// diplomat"), outside quotations; -1 when the last mention is not one.
+func (a *attributor) lastIndefinite(text string, heads []string) int {
+	lt := strings.ToLower(text)
+	last, lastAt := -1, -1
+	for _, h := range heads {
+		from := 0
+		for {
+			k := indexWord(lt[from:], h)
+			if k < 0 {
+				break
+			}
+			k += from
+			from = k + len(h)
+			if !a.inSpan[k] && k > lastAt {
+				lastAt = k
+			}
+		}
+	}
+	if lastAt < 0 {
+		return -1
+	}
+	ws := words(lt[max(0, lastAt-40):lastAt])
+	seg := lt[max(0, lastAt-40):lastAt]
+	for j := len(ws) - 1; j >= 0 && j >= len(ws)-3; j-- {
+		switch seg[ws[j][0]:ws[j][1]] {
+		case "a", "an", "one", "another":
+			last = lastAt
+		case "the", "his", "her", "their":
+			return -1
+		}
+		if last >= 0 {
+			break
+		}
+	}
+	return last
+}
