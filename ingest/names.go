@@ -120,7 +120,12 @@ var titleWords = setOf("president", "prime", "minister", "secretary", "chancello
 	"envoy", "senator", "representative", "admiral", "commissioner", "high", "king", "queen", "mr", "mrs", "ms", "dr",
 	"deputy", "vice", "head", "director", "professor", "colonel", "analyst", "correspondent", "editor", "commander",
 	"leader", "speaker", "mayor", "governor", "sir", "dame", "lord", "the", "of", "adviser", "advisor", "official",
-	"gen.", "sen.", "rep.", "dr.", "mr.", "mrs.", "ms.", "ministry", "office", "security", "national", "state")
+	"gen.", "sen.", "rep.", "dr.", "mr.", "mrs.", "ms.", "ministry", "office", "security", "national", "state",
+	"sen", "gen", "rep", "gov", "lt", "col", "sgt", "capt", "maj", "adm", "prof", "dr", "mr", "mrs", "ms", "co-leader")
+
+// nameParticles join the parts of a name in lower case: "Jan van Aken",
+// "Ursula von der Leyen".
+var nameParticles = setOf("van", "von", "der", "den", "de", "du", "da", "di", "del", "la", "le", "bin", "al", "ter", "ten")
 
 // nonNames are capitalised words that start sentences or name no one.
 var nonNames = setOf("officials", "analysts", "experts", "sources", "diplomats", "critics", "observers", "many", "some",
@@ -137,7 +142,7 @@ func (t *nameTable) propose(p, role string) (id, name string, ok bool) {
 		end--
 	}
 	start := end
-	for start > 0 && isNameWord(toks[start-1]) {
+	for start > 0 && (isNameWord(toks[start-1]) || start > 1 && nameParticles[toks[start-1]] && isNameWord(toks[start-2])) {
 		start--
 	}
 	run := toks[start:end]

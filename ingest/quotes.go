@@ -285,7 +285,8 @@ func (a *attributor) attribute(i int, s span, prev []Found) Found {
 
 	// A term in quotation marks: "so-called "X"".
 	lb := strings.ToLower(strings.TrimRight(before, " "))
-	if termBefore(lb, n, endsSentence(f.Text)) && !(titleNouns[lastWord(lb)] && verbNear(strings.TrimSuffix(lb, lastWord(lb)))) {
+	if termBefore(lb, n, endsSentence(f.Text)) && !(titleNouns[lastWord(lb)] && verbNear(strings.TrimSuffix(lb, lastWord(lb)))) ||
+		titleAfterPossessive(before, f.Text) || n <= 3 && !endsSentence(f.Text) && attributive(text[s.close:]) {
 		f.Scare = true
 		return f
 	}
@@ -352,9 +353,10 @@ func (a *attributor) attribute(i int, s span, prev []Found) Found {
 	}
 	// A quotation that follows a quotation of the same speaker, with no
 	// attribution of its own, in the same or the next paragraph.
-	if len(prev) > 0 && strings.TrimSpace(before) == "" {
-		p := prev[len(prev)-1]
-		gap := text[a.spans[i-1].close:s.open]
+	if j := lastSpoken(prev); j >= 0 && strings.TrimSpace(before) == "" {
+		// (terms in quotation marks between them do not interrupt)
+		p := prev[j]
+		gap := text[a.spans[j].close:s.open]
 		if p.Speaker != "" && strings.Count(gap, "\n\n") <= 1 && len(gap) < 400 && !hasSpeechVerb(after) {
 			f.Speaker, f.Written, f.Name, f.Basis, f.Via = p.Speaker, p.Written, p.Name, BasisQuote, p.Via
 			return f
@@ -530,6 +532,7 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 			return spk, via, endsIntro(t), true
 		}
 	}
+	tries := 0
 	for k := len(ws) - 1; k >= 0; k-- {
 		w := strings.ToLower(t[ws[k][0]:ws[k][1]])
 		if !speechVerbs[w] || w == "according" || k > 0 && capitalised(t[ws[k][0]:]) {
@@ -554,7 +557,15 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 		if anonymous(lastClause(subj)) && !hasPersonName(subj) {
 			return speaker{}, "", false, false // "a senior official told us:"
 		}
+		if k > 0 && passiveAux[strings.ToLower(t[ws[k-1][0]:ws[k-1][1]])] {
+			continue // "had been asked to": no one speaks there
+		}
 		spk, ok := a.resolveSubject(subj, start)
+		if !ok && lastClause(subj) == "" || !ok && (strings.HasSuffix(strings.TrimSpace(subj), " but") || strings.HasSuffix(strings.TrimSpace(subj), " and")) {
+			// "Zelensky welcomed the signals but said": the verbs share
+			// the sentence's subject
+			spk, ok = a.sentenceSubject(off, off+ws[k][0])
+		}
 		if !ok {
 			// "what he called "…"": a pronoun just before the verb
 			if lw := lastWord(subj); pronouns[strings.ToLower(lw)] {
@@ -577,10 +588,16 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 			direct := endsIntro(t) && (tail == "" || len(words(tail)) <= 6)
 			return spk, via, direct, true
 		}
-		return speaker{}, "", false, false
+		if tries++; tries == 2 {
+			break
+		}
 	}
 	return speaker{}, "", false, false
 }
+
+// passiveAux before a participle make it passive ("was asked"): its
+// subject did not speak.
+var passiveAux = setOf("been", "be", "being", "was", "were", "is", "are", "get", "got")
 
 // resolveSubject resolves the subject before a speech verb: the whole
 // phrase, or its last clause, or its first words (an appositive follows:
@@ -592,7 +609,7 @@ func (a *attributor) resolveSubject(subj string, off int) (speaker, bool) {
 	// Services Committee, wrote": the person, with the appositive as role.
 	if len(parts) >= 2 {
 		role := strings.TrimSpace(parts[len(parts)-1])
-		if lr := strings.ToLower(role); strings.HasPrefix(lr, "the ") || strings.HasPrefix(lr, "a ") || strings.HasPrefix(lr, "an ") || strings.Contains(lr, "’s ") || strings.Contains(lr, "'s ") {
+		if lr := strings.ToLower(role); strings.HasPrefix(lr, "the ") || strings.HasPrefix(lr, "a ") || strings.HasPrefix(lr, "an ") || strings.Contains(lr, "’s ") || strings.Contains(lr, "'s ") || startsLower(role) {
 			for h := len(parts) - 2; h >= 0 && h >= len(parts)-3; h-- {
 				head := strings.TrimSpace(lastClause(parts[h]))
 				if !hasPersonName(head) && !a.knownPerson(head) {
@@ -652,9 +669,15 @@ func trimAdverbs(s string) string {
 	}
 }
 
+// abbrevDot is the full stop of a title's abbreviation ("Sen.", "Gen."),
+// which ends no phrase.
+var abbrevDot = regexp.MustCompile(`\b(?:Sen|Gen|Rep|Gov|Lt|Col|Sgt|Capt|Maj|Adm|Prof|Dr|Mr|Mrs|Ms|St|Jr|Sr)\.`)
+
 func cutPhrase(s string) string {
 	s = strings.TrimLeft(s, " ")
-	if loc := phraseEnd.FindStringIndex(" " + s + " "); loc != nil {
+	// Match on a copy whose abbreviation dots are blanked (same length).
+	probe := abbrevDot.ReplaceAllStringFunc(s, func(m string) string { return m[:len(m)-1] + "\x01" })
+	if loc := phraseEnd.FindStringIndex(" " + probe + " "); loc != nil {
 		end := loc[0] - 1
 		if end < 0 {
 			end = 0
@@ -947,8 +970,9 @@ func (a *attributor) namesOther(s, id string) bool {
 		}
 	}
 	if loc := personRun.FindStringIndex(s); loc != nil && hasPersonName(s[loc[0]:loc[1]]) {
-		if mid, _, _, ok := a.names.match(s[loc[0]:loc[1]]); !ok || mid != id {
-			return true
+		mid, _, person, ok := a.names.match(s[loc[0]:loc[1]])
+		if !ok || person && mid != id {
+			return true // "the United States" is no one else speaking
 		}
 	}
 	return false
@@ -979,10 +1003,15 @@ func (a *attributor) sentenceSubject(start, end int) (speaker, bool) {
 func (a *attributor) introSubject(intro string, at int) (speaker, bool) {
 	clause := intro
 	if k := strings.LastIndex(clause, ", "); k >= 0 && !hasPersonName(clause[k:]) {
-		// "Asked about the plans, he was blunter:" — the main clause
-		if w := words(clause[k+2:]); len(w) > 0 {
-			clause = clause[k+2:]
-			at += k + 2
+		// "Asked about the plans, he was blunter:" — the main clause,
+		// when it opens with its subject
+		main := clause[k+2:]
+		if w := words(main); len(w) > 0 {
+			fw := strings.ToLower(main[w[0][0]:w[0][1]])
+			if fw == "he" || fw == "she" || capitalised(main) || fw == "the" && len(w) >= 2 && roleHead(main[:w[min(len(w), 4)-1][1]]) != "" || fw == "the" && len(w) >= 2 && roleHead(main[:w[1][1]]) != "" {
+				clause = main
+				at += k + 2
+			}
 		}
 	}
 	ws := words(clause)
@@ -1025,4 +1054,57 @@ func (a *attributor) introSubject(intro string, at int) (speaker, bool) {
 func capitalised(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.IsUpper(r)
+}
+
+// titleAfterPossessive is a title in quotation marks after a possessive:
+// NCN's "State of Play", the paper's "Brussels Briefing".
+func titleAfterPossessive(before, q string) bool {
+	lw := lastWord(strings.TrimRight(before, " "))
+	if !strings.HasSuffix(lw, "'s") && !strings.HasSuffix(lw, "’s") || wordCount(q) > 6 || endsSentence(q) {
+		return false
+	}
+	for _, w := range strings.Fields(q) {
+		if !capitalised(w) && !smallWords[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return true
+}
+
+var smallWords = setOf("of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with")
+
+// functionWords may follow a quoted phrase that is someone's words ("…
+// "strictly defensive" and would not fight"); a noun straight after the
+// closing mark ("Article 5-like" guarantees) makes the phrase a modifier,
+// a term.
+var functionWords = setOf("and", "or", "but", "as", "that", "which", "who", "whom", "whose", "for", "to", "in", "on", "at",
+	"with", "of", "from", "by", "if", "when", "because", "after", "before", "while", "than", "then", "so", "into", "over",
+	"he", "she", "they", "it", "we", "i", "you", "said", "says", "is", "are", "was", "were", "would", "will", "could",
+	"should", "can", "may", "might", "must", "has", "have", "had", "not", "nor", "yet", "unless", "until", "since",
+	"where", "instead", "rather", "about", "against", "without", "within", "despite", "under", "between", "through",
+	"during", "toward", "towards", "upon", "unlike", "like", "even", "only", "also", "too", "either", "neither",
+	"a", "an", "the", "its", "his", "her", "their", "our", "this", "these", "those", "any", "some", "no", "more", "all")
+
+func attributive(rest string) bool {
+	if rest == "" || rest[0] != ' ' {
+		return false // punctuation or the end: not a modifier
+	}
+	t := strings.TrimLeft(rest, " ")
+	w := words(t)
+	if len(w) == 0 || !startsLower(t) {
+		return false
+	}
+	fw := strings.ToLower(t[w[0][0]:w[0][1]])
+	return !functionWords[fw] && !speechVerbs[fw] && !strings.HasSuffix(fw, "ly")
+}
+
+// lastSpoken is the index of the last quotation in found that is not a
+// term, or -1.
+func lastSpoken(found []Found) int {
+	for j := len(found) - 1; j >= 0; j-- {
+		if !found[j].Scare {
+			return j
+		}
+	}
+	return -1
 }
