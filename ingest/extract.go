@@ -235,13 +235,19 @@ var clutterRE = regexp.MustCompile(`(?i)(^|[\s_-])(ad|ads|advert|advertisement|s
 // stripClutter removes page furniture before extraction: Readability
 // scores whole blocks, so an advertisement inside the article's container
 // would otherwise stay in the text.
-func stripClutter(n *html.Node) {
+//
+// A class word alone does not drop an element that holds most of the
+// page's paragraphs: a newsletter's own issue (class "newsletter-issue")
+// is the article.
+func stripClutter(n *html.Node) { stripClutterOf(n, paragraphText(n)) }
+
+func stripClutterOf(n *html.Node, total int) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		if c.Type == html.ElementNode {
 			drop := c.Data == "script" || c.Data == "style" || c.Data == "noscript" || c.Data == "aside" || c.Data == "nav" || c.Data == "footer"
 			for _, a := range c.Attr {
-				if (a.Key == "class" || a.Key == "id") && clutterRE.MatchString(a.Val) {
+				if (a.Key == "class" || a.Key == "id") && clutterRE.MatchString(a.Val) && 2*paragraphText(c) <= total {
 					drop = true
 				}
 			}
@@ -250,10 +256,29 @@ func stripClutter(n *html.Node) {
 				c = next
 				continue
 			}
-			stripClutter(c)
+			stripClutterOf(c, total)
 		}
 		c = next
 	}
+}
+
+// paragraphText is the length of the text in n's paragraphs.
+func paragraphText(n *html.Node) int {
+	total := 0
+	var walk func(*html.Node, bool)
+	walk = func(n *html.Node, inP bool) {
+		if n.Type == html.TextNode && inP {
+			total += len(strings.TrimSpace(n.Data))
+		}
+		if n.Type == html.ElementNode && (n.Data == "script" || n.Data == "style") {
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, inP || n.Type == html.ElementNode && n.Data == "p")
+		}
+	}
+	walk(n, false)
+	return total
 }
 
 // trimSiteName drops a " - Outlet" or " | Outlet" suffix from a title.

@@ -121,7 +121,9 @@ var titleWords = setOf("president", "prime", "minister", "secretary", "chancello
 	"deputy", "vice", "head", "director", "professor", "colonel", "analyst", "correspondent", "editor", "commander",
 	"leader", "speaker", "mayor", "governor", "sir", "dame", "lord", "the", "of", "adviser", "advisor", "official",
 	"gen.", "sen.", "rep.", "dr.", "mr.", "mrs.", "ms.", "ministry", "office", "security", "national", "state",
-	"sen", "gen", "rep", "gov", "lt", "col", "sgt", "capt", "maj", "adm", "prof", "dr", "mr", "mrs", "ms", "co-leader")
+	"sen", "gen", "rep", "gov", "lt", "col", "sgt", "capt", "maj", "adm", "prof", "dr", "mr", "mrs", "ms", "co-leader",
+	"host", "co-host", "anchor", "presenter", "moderator", "chair", "chairman", "chairwoman", "lieutenant", "major",
+	"brigadier", "captain", "sergeant", "marshal", "field")
 
 // nameParticles join the parts of a name in lower case: "Jan van Aken",
 // "Ursula von der Leyen".
@@ -198,6 +200,9 @@ func isNameWord(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	if !unicode.IsUpper(r) {
 		return false
+	}
+	if strings.ContainsAny(w, "0123456789") {
+		return false // "F-16s", "G7"
 	}
 	return !titleWords[strings.ToLower(w)] && !strings.HasSuffix(w, "'s") && !strings.HasSuffix(w, "’s")
 }

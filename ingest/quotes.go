@@ -131,7 +131,10 @@ var speechVerbs = setOf("said", "says", "say", "told", "tells", "added", "adds",
 	"explained", "explains", "asked", "asks", "replied", "posted", "tweeted", "announced", "claimed", "claims",
 	"acknowledged", "hinted", "continued", "recalled", "urged", "urges", "conceded", "admitted", "emphasised",
 	"emphasized", "remarked", "commented", "vowed", "promised", "cautioned", "predicted", "confirmed", "called",
-	"described", "according", "insisting", "calling", "saying", "telling", "writing", "warning", "adding", "reiterated", "suggested")
+	"described", "according", "insisting", "calling", "saying", "telling", "writing", "warning", "adding", "reiterated", "suggested",
+	"observed", "observes", "quipped", "joked", "responded", "answered", "countered", "retorted", "boasted", "lamented",
+	"complained", "pledged", "asserted", "maintained", "contended", "repeated", "describing", "arguing", "stressing",
+	"noting", "claiming", "accusing", "urging", "vowing", "promising", "dismissing", "branding", "explaining", "repeating")
 
 // termMarkers before a quotation mark make it a term, not speech.
 var termMarkers = []string{"so-called", "so called", "dubbed", "known as", "termed", "labelled", "labeled", "the term", "the word", "the phrase"}
@@ -215,6 +218,12 @@ type attributor struct {
 	lastAt int
 	// roles are the known actors' roles, by id.
 	roles map[string]string
+	// adjOf maps a known actor's adjective ("ukrainian") to its names.
+	adjOf map[string][]string
+	// anon is set while attributing a quotation whose speaker phrase
+	// names no one ("one senior official told me"): no later rule may
+	// give it a speaker.
+	anon bool
 }
 
 type outletName struct {
@@ -228,8 +237,15 @@ type outletName struct {
 // know (returned in the table).
 func FindQuotes(b *briefings.Briefing, text string) ([]Found, *nameTable) {
 	a := &attributor{text: text, names: newNameTable(b), spans: spans(text), roles: map[string]string{}}
+	a.adjOf = map[string][]string{}
 	for _, act := range b.Actors {
 		a.roles[act.ID] = act.Role
+		for _, adj := range act.Adjectives {
+			a.adjOf[strings.ToLower(adj)] = append(a.adjOf[strings.ToLower(adj)], strings.ToLower(act.Name))
+			for _, al := range act.Aliases {
+				a.adjOf[strings.ToLower(adj)] = append(a.adjOf[strings.ToLower(adj)], strings.ToLower(al))
+			}
+		}
 	}
 	a.inSpan = make([]bool, len(text))
 	for _, s := range a.spans {
@@ -261,9 +277,12 @@ func (a *attributor) attribute(i int, s span, prev []Found) Found {
 		f.Pieces = append(f.Pieces, text[p[0]:p[1]])
 	}
 	f.Text = strings.Join(strings.Fields(strings.Join(f.Pieces, " ")), " ")
+	a.anon = false
 	floor := 0
-	if i > 0 {
-		floor = a.spans[i-1].close
+	// (a term in quotation marks is part of the sentence: "Stubb said the
+	// so-called "coalition of the willing" had grown from "…"")
+	if j := lastSpoken(prev); j >= 0 {
+		floor = a.spans[j].close
 	}
 	sStart := sentenceStart(text, s.open, 0)
 	before := text[max(sStart, floor):s.open]
@@ -285,14 +304,18 @@ func (a *attributor) attribute(i int, s span, prev []Found) Found {
 
 	// A term in quotation marks: "so-called "X"".
 	lb := strings.ToLower(strings.TrimRight(before, " "))
-	if termBefore(lb, n, endsSentence(f.Text)) && !(titleNouns[lastWord(lb)] && verbNear(strings.TrimSuffix(lb, lastWord(lb)))) ||
+	if termBefore(lb, n, endsSentence(f.Text), capitalised(f.Text)) && !(titleNouns[lastWord(lb)] && verbNear(strings.TrimSuffix(lb, lastWord(lb)))) ||
 		titleAfterPossessive(before, f.Text) || n <= 3 && !endsSentence(f.Text) && attributive(text[s.close:]) {
 		f.Scare = true
 		return f
 	}
 
 	// After the closing mark: ", said X", ", X said", ", according to X".
-	if spk, via, ok := a.after(after, s.close, !endsSentence(f.Text)); ok {
+	spk, via, ok := a.after(after, s.close, !endsSentence(f.Text))
+	if a.anon {
+		return f
+	}
+	if ok {
 		f.Speaker, f.Written, f.Name = spk.id, spk.written, spk.name
 		f.Via = via
 		f.Basis = BasisQuote
@@ -302,7 +325,11 @@ func (a *attributor) attribute(i int, s span, prev []Found) Found {
 		return f
 	}
 	// Before the opening mark: "X said:", "According to X,", "X said that … "term"".
-	if spk, via, direct, ok := a.before(before, max(sStart, floor)); ok {
+	spk2, via2, direct, ok2 := a.before(before, max(sStart, floor))
+	if a.anon {
+		return f
+	}
+	if spk, via, ok := spk2, via2, ok2; ok {
 		if fragment && !direct && n <= 2 && !strings.Contains(lb, " that") && !verbNear(lb) {
 			f.Scare = true
 			return f
@@ -718,10 +745,18 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 	}
 	lp := strings.ToLower(p)
 	if anonymous(p) {
+		a.anon = true
 		return speaker{}, false
 	}
 	if h := roleHead(p); h != "" {
-		if spk, ok := a.byRole(h, off); ok {
+		mods := roleMods(p)
+		spk, ok := a.byRole(h, off, mods...)
+		if !ok && len(mods) == 0 && !a.anon {
+			// no one presented with the office: the person the text is
+			// about (see byRole)
+			spk, ok = a.focus(off)
+		}
+		if ok {
 			spk.written = p
 			return spk, true
 		}
@@ -835,11 +870,11 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 		}
 		// A sentence that opens with an office: "The secretary general
 		// smiled."
-		if t := strings.TrimLeft(seg, " \n\t\"“"); strings.HasPrefix(t, "The ") && (firstAt < 0 || firstAt > len(seg)-len(t)) {
+		if t := strings.TrimLeft(seg, " \n\t\"“"); strings.HasPrefix(t, "The ") && firstAt < 0 {
 			ws := words(t)
 			for n := min(len(ws), 5); n >= 2; n-- {
 				if h := roleHead(t[:ws[n-1][1]]); h != "" {
-					if spk, ok := a.byRole(h, start); ok {
+					if spk, ok := a.byRole(h, start, roleMods(t[:ws[n-1][1]])...); ok {
 						first, firstAt = spk, len(seg)-len(t)
 					}
 					break
@@ -954,7 +989,7 @@ func sameSentence(gap string) bool {
 	}
 	g := strings.TrimSpace(gap)
 	for i := 0; i < len(g); i++ {
-		if (g[i] == '.' || g[i] == '!' || g[i] == '?') && i+1 < len(g) && g[i+1] == ' ' {
+		if (g[i] == '.' || g[i] == '!' || g[i] == '?') && (i+1 == len(g) || g[i+1] == ' ') && (i == 0 || !isAbbrev(g, i)) {
 			return false
 		}
 	}

@@ -39,6 +39,19 @@ var roleKin = map[string][]string{
 
 // roleHead returns the office a phrase like "the former defence minister"
 // names (its last word), or "" when the phrase is not "the" + an office.
+// roleMods are the capitalised words of an office phrase ("the
+// Ukrainian president" → "ukrainian"), which the holder's presentation
+// must share.
+func roleMods(p string) []string {
+	var out []string
+	for _, w := range strings.Fields(p) {
+		if capitalised(w) && !strings.EqualFold(w, "the") {
+			out = append(out, strings.ToLower(w))
+		}
+	}
+	return out
+}
+
 func roleHead(p string) string {
 	lp := strings.ToLower(strings.TrimSpace(p))
 	rest, ok := strings.CutPrefix(lp, "the ")
@@ -66,33 +79,45 @@ var personRun = regexp.MustCompile(`\p{Lu}[\p{L}’'\-\.]*(?:\s+\p{Lu}[\p{L}’'
 // presented with that office before off: a title before the name
 // ("Mayor Konrad Fijołek", "Poland's foreign minister, Radosław
 // Sikorski"), an appositive after it ("Helen McEntee, the Minister for
-// Foreign Affairs"), or a known actor's role.
-func (a *attributor) byRole(head string, off int) (speaker, bool) {
+// Foreign Affairs"), or a known actor's role. The office's other words
+// must fit too: "the Ukrainian president" is not the French one. When no
+// one was presented with the office, it is the person the text is about
+// (the first named in the nearest sentence before): a reader takes "the
+// senator" after "Penny Wong said" to be her.
+func (a *attributor) byRole(head string, off int, mods ...string) (speaker, bool) {
 	heads := append([]string{head}, roleKin[head]...)
 	if head == "secretary general" {
 		heads = []string{"secretary general", "secretary-general"}
 	}
 	has := func(ctx string) bool {
 		ctx = strings.ToLower(ctx)
+		found := false
 		for _, h := range heads {
 			if containsWord(ctx, h) {
-				return true
+				found = true
 			}
 		}
-		return false
+		if !found {
+			return false
+		}
+		for _, m := range mods {
+			ok := containsWord(ctx, m)
+			for _, n := range a.adjOf[m] {
+				ok = ok || containsWord(ctx, n)
+			}
+			if !ok {
+				return false
+			}
+		}
+		return true
 	}
 	text := a.text[:min(off, len(a.text))]
 	// "a European diplomat said … the diplomat added": the office last
 	// named an unnamed person.
-	if anon := a.lastIndefinite(text, heads); anon >= 0 {
-		text = text[anon:]
-		if !hasPersonName(text) {
-			return speaker{}, false
-		}
-	}
+	from := a.lastIndefinite(text, heads)
 	best, bestAt := speaker{}, -1
 	// Known actors named before off, by their recorded role or by the words
-	// around the mention.
+	// presenting the mention.
 	for _, m := range a.names.mentions(text) {
 		if !m.person || a.inSpan[m.at] || m.at < bestAt {
 			continue
@@ -109,11 +134,26 @@ func (a *attributor) byRole(head string, off int) (speaker, bool) {
 		if !hasPersonName(run) || !has(a.around(loc[0], loc[1])+" "+run) {
 			continue
 		}
-		if spk, ok := a.resolvePhraseRole(strings.TrimRight(run, "."), "", loc[0]); ok && spk.id != "" {
+		if spk, ok := a.resolvePhraseRole(strings.TrimRight(run, "."), "", loc[0]); ok && spk.id != "" && a.isPerson(spk.id) {
 			best, bestAt = spk, loc[0]
 		}
 	}
+	if from >= 0 && bestAt < from {
+		a.anon = true // no one presented with the office since
+		return speaker{}, false
+	}
 	return best, bestAt >= 0
+}
+
+// isPerson reports whether an actor id is a person: a known person or
+// one the article introduces.
+func (a *attributor) isPerson(id string) bool {
+	for _, al := range a.names.known {
+		if al.id == id {
+			return al.person
+		}
+	}
+	return false
 }
 
 // roleOf is an existing or proposed actor's role.
@@ -129,14 +169,34 @@ func (a *attributor) roleOf(id string) string {
 	return ""
 }
 
-// around is the words presenting a name at text[start:end]: up to eight
-// words before it in its sentence, and an appositive after it (", the
-// chief of the defence staff,").
+// around is the words presenting a name at text[start:end]: the title
+// words just before it ("press secretary Karoline Leavitt"), the phrase
+// before a comma just before it ("Poland's foreign minister, Radosław
+// Sikorski"), and an appositive after it (", the chief of the defence
+// staff,").
 func (a *attributor) around(start, end int) string {
 	s0 := sentenceStart(a.text, start, 0)
 	before := a.text[s0:start]
-	if ws := words(before); len(ws) > 8 {
-		before = before[ws[len(ws)-8][0]:]
+	lead := ""
+	if t := strings.TrimRight(before, " "); strings.HasSuffix(t, ",") {
+		t = strings.TrimSuffix(t, ",")
+		if k := strings.LastIndexAny(t, ",;:"); k >= 0 {
+			t = t[k+1:]
+		}
+		lead = t
+	} else {
+		ws := words(before)
+		k := len(ws)
+		for k > 0 && len(ws)-k < 4 {
+			w := strings.ToLower(before[ws[k-1][0]:ws[k-1][1]])
+			if speechVerbs[w] || functionWords[w] && w != "the" || strings.ContainsAny(before[ws[k-1][1]:], ",;:.") {
+				break
+			}
+			k--
+		}
+		if k < len(ws) {
+			lead = before[ws[k][0]:]
+		}
 	}
 	after := ""
 	if rest := a.text[end:]; strings.HasPrefix(rest, ", ") {
@@ -145,7 +205,7 @@ func (a *attributor) around(start, end int) string {
 			after = rest[:k]
 		}
 	}
-	return before + " " + after
+	return lead + " " + after
 }
 
 // anonymous reports a speaker phrase that names no one: "one Nato
@@ -197,7 +257,7 @@ var callTerm = regexp.MustCompile(`(?i)\bwhat\s+(?:(?:is|are|was|were|has been|h
 // a title rather than anyone's speech: "so-called", "what strategists
 // call", "the report", "titled", or an article before a short phrase ("an
 // "air shield"").
-func termBefore(lb string, words int, endsSentence bool) bool {
+func termBefore(lb string, words int, endsSentence, capital bool) bool {
 	lb = strings.TrimRight(lb, " \n")
 	for _, m := range termMarkers {
 		if strings.HasSuffix(lb, m) || strings.HasSuffix(lb, m+" a") || strings.HasSuffix(lb, m+" an") || strings.HasSuffix(lb, m+" the") {
@@ -209,10 +269,10 @@ func termBefore(lb string, words int, endsSentence bool) bool {
 	}
 	last := lastWord(strings.TrimRight(lb, ",:"))
 	last = strings.Trim(last, "()")
-	if titleNouns[last] && !strings.HasSuffix(lb, ":") {
+	if titleNouns[last] && capital && !strings.HasSuffix(lb, ":") { // a title is capitalised: the plan "still depends" is no title
 		return true
 	}
-	if words <= 3 && !endsSentence && !verbNear(lb) {
+	if words <= 5 && !endsSentence && !verbNear(lb) {
 		switch last {
 		case "a", "an", "the", "its", "their", "our", "this", "his", "her":
 			return true
