@@ -37,6 +37,7 @@ type Briefing struct {
 	byActor       map[string][]*Position
 	byOption      map[string][]*Position
 	byPair        map[[2]string]*Position
+	itemKeys      []string // ItemKeys, worked out at load
 	voicesOf      map[string][]string
 	actorsListed  []*Actor
 	optionsListed []*Option
@@ -223,6 +224,7 @@ type Position struct {
 	History []PastStance `yaml:"history,omitempty"`
 	meta    pos
 	date    string // Since, or worked out from the evidence
+	key     string // its item key (see ItemKeys), set at load
 }
 
 // PastStance is a stance an actor held on an option before a newer source
@@ -344,6 +346,17 @@ func (b *Briefing) Position(actorID, optionID string) (*Position, bool) {
 // and pair, and the actors and options in the order lists show them, so
 // that no answer scans every position.
 func (b *Briefing) buildLookups() {
+	b.itemKeys = make([]string, 0, len(b.Sources)+len(b.Positions)+len(b.Timeline))
+	for _, s := range b.Sources {
+		b.itemKeys = append(b.itemKeys, "source:"+s.ID)
+	}
+	for _, p := range b.Positions {
+		p.key = "position:" + p.Actor + "/" + p.Option + "/" + string(p.Stance)
+		b.itemKeys = append(b.itemKeys, p.key)
+	}
+	for _, e := range b.Timeline {
+		b.itemKeys = append(b.itemKeys, "event:"+e.Date+":"+e.Text)
+	}
 	b.byActor = make(map[string][]*Position, len(b.Actors))
 	b.byOption = make(map[string][]*Position, len(b.Options))
 	b.byPair = make(map[[2]string]*Position, len(b.Positions))

@@ -2,6 +2,7 @@ package briefings
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -219,19 +220,7 @@ func (b *Briefing) DigestFor(day time.Time, seen []string, first bool) Answer {
 
 // ItemKeys identifies the briefing's sources, positions and timeline
 // entries, so a digest can tell which were added since the last one.
-func (b *Briefing) ItemKeys() []string {
-	keys := make([]string, 0, len(b.Sources)+len(b.Positions)+len(b.Timeline))
-	for _, s := range b.Sources {
-		keys = append(keys, "source:"+s.ID)
-	}
-	for _, p := range b.Positions {
-		keys = append(keys, "position:"+p.Actor+"/"+p.Option+"/"+string(p.Stance))
-	}
-	for _, e := range b.Timeline {
-		keys = append(keys, "event:"+e.Date+":"+e.Text)
-	}
-	return keys
-}
+func (b *Briefing) ItemKeys() []string { return slices.Clone(b.itemKeys) }
 
 func (b *Briefing) digest(day time.Time, seen []string, withNews bool) Answer {
 	c := b.compose("digest", "Daily digest: security guarantees for Ukraine, "+day.Format("2 January 2006"))
@@ -291,7 +280,7 @@ func (b *Briefing) news(c *composer, seen []string) Section {
 	}
 	var moves, added []*Position
 	for _, p := range b.Positions {
-		if old["position:"+p.Actor+"/"+p.Option+"/"+string(p.Stance)] {
+		if old[p.key] {
 			continue
 		}
 		if prev, ok := was[p.Actor+"/"+p.Option]; ok && prev != p.Stance {
@@ -300,15 +289,16 @@ func (b *Briefing) news(c *composer, seen []string) Section {
 			added = append(added, p)
 		}
 	}
+	// b.itemKeys lists the sources, then the positions, then the events.
 	var sources []*Source
-	for _, src := range b.Sources {
-		if !old["source:"+src.ID] {
+	for i, src := range b.Sources {
+		if !old[b.itemKeys[i]] {
 			sources = append(sources, src)
 		}
 	}
 	var events []*Event
-	for _, e := range b.Timeline {
-		if !old["event:"+e.Date+":"+e.Text] {
+	for i, e := range b.Timeline {
+		if !old[b.itemKeys[len(b.Sources)+len(b.Positions)+i]] {
 			events = append(events, e)
 		}
 	}

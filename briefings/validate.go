@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -17,7 +18,17 @@ var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 func normalizeQuote(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		// ASCII, most of every text, without decoding
+		if c := s[i]; c < utf8.RuneSelf {
+			if c != ' ' && c != '\n' && c != '\t' && c != '\r' && c != '\v' && c != '\f' {
+				b.WriteByte(c)
+			}
+			i++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		i += w
 		switch {
 		case unicode.IsSpace(r):
 			continue
@@ -49,6 +60,21 @@ func validate(b *Briefing, l *loader) {
 type validator struct {
 	b *Briefing
 	l *loader
+	// norm remembers normalised quotes: one quote backs many entries.
+	norm map[string]string
+}
+
+// normalized is normalizeQuote, remembered.
+func (v *validator) normalized(q string) string {
+	if n, ok := v.norm[q]; ok {
+		return n
+	}
+	if v.norm == nil {
+		v.norm = map[string]string{}
+	}
+	n := normalizeQuote(q)
+	v.norm[q] = n
+	return n
 }
 
 func (v *validator) id(file string, line int, what, id string, seen map[string]bool) bool {
@@ -354,7 +380,7 @@ func (v *validator) evidence(file string, line int, what string, ev []Evidence) 
 		switch {
 		case strings.TrimSpace(e.Quote) == "":
 			v.l.add(file, e.meta.line, "%s: evidence has no quote", what)
-		case ok && src.Text != "" && !strings.Contains(src.norm, normalizeQuote(e.Quote)):
+		case ok && src.Text != "" && !strings.Contains(src.norm, v.normalized(e.Quote)):
 			v.l.add(file, e.meta.line, "%s: quote not found verbatim in source %q: %q", what, e.Source, shorten(e.Quote, 80))
 		}
 		switch e.Basis {
@@ -415,7 +441,7 @@ func (v *validator) ownWords(file string, line int, what, text string, ev []Evid
 		}
 		found := false
 		for _, e := range ev {
-			if strings.Contains(normalizeQuote(e.Quote), n) {
+			if strings.Contains(v.normalized(e.Quote), n) {
 				found = true
 				break
 			}

@@ -123,7 +123,8 @@ var titleWords = setOf("president", "prime", "minister", "secretary", "chancello
 	"gen.", "sen.", "rep.", "dr.", "mr.", "mrs.", "ms.", "ministry", "office", "security", "national", "state",
 	"sen", "gen", "rep", "gov", "lt", "col", "sgt", "capt", "maj", "adm", "prof", "dr", "mr", "mrs", "ms", "co-leader",
 	"host", "co-host", "anchor", "presenter", "moderator", "chair", "chairman", "chairwoman", "lieutenant", "major",
-	"brigadier", "captain", "sergeant", "marshal", "field")
+	"brigadier", "captain", "sergeant", "marshal", "field", "mep", "mp", "meps", "mps", "congressman", "congresswoman",
+	"lawmaker", "headmistress", "headmaster", "mayor-elect")
 
 // nameParticles join the parts of a name in lower case: "Jan van Aken",
 // "Ursula von der Leyen".
@@ -144,8 +145,21 @@ func (t *nameTable) propose(p, role string) (id, name string, ok bool) {
 		end--
 	}
 	start := end
-	for start > 0 && (isNameWord(toks[start-1]) || start > 1 && nameParticles[toks[start-1]] && isNameWord(toks[start-2])) {
-		start--
+	for start > 0 {
+		if isNameWord(toks[start-1]) {
+			start--
+			continue
+		}
+		// particles, one or two, between name words: "Ursula von der Leyen"
+		k := start - 1
+		for k > 0 && nameParticles[toks[k]] && start-k <= 2 {
+			k--
+		}
+		if k < start-1 && isNameWord(toks[k]) && nameParticles[toks[k+1]] {
+			start = k
+			continue
+		}
+		break
 	}
 	run := toks[start:end]
 	for len(run) > 0 && start == 0 && openers[strings.ToLower(strings.TrimRight(run[0], ","))] {

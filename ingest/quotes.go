@@ -134,7 +134,8 @@ var speechVerbs = setOf("said", "says", "say", "told", "tells", "added", "adds",
 	"described", "according", "insisting", "calling", "saying", "telling", "writing", "warning", "adding", "reiterated", "suggested",
 	"observed", "observes", "quipped", "joked", "responded", "answered", "countered", "retorted", "boasted", "lamented",
 	"complained", "pledged", "asserted", "maintained", "contended", "repeated", "describing", "arguing", "stressing",
-	"noting", "claiming", "accusing", "urging", "vowing", "promising", "dismissing", "branding", "explaining", "repeating")
+	"noting", "claiming", "accusing", "urging", "vowing", "promising", "dismissing", "branding", "explaining", "repeating",
+	"began", "begins", "opened", "concluded", "pressed", "interjected", "interrupted", "mused", "sighed")
 
 // termMarkers before a quotation mark make it a term, not speech.
 var termMarkers = []string{"so-called", "so called", "dubbed", "known as", "termed", "labelled", "labeled", "the term", "the word", "the phrase"}
@@ -305,7 +306,7 @@ func (a *attributor) attribute(i int, s span, prev []Found) Found {
 	// A term in quotation marks: "so-called "X"".
 	lb := strings.ToLower(strings.TrimRight(before, " "))
 	if termBefore(lb, n, endsSentence(f.Text), capitalised(f.Text)) && !(titleNouns[lastWord(lb)] && verbNear(strings.TrimSuffix(lb, lastWord(lb)))) ||
-		titleAfterPossessive(before, f.Text) || n <= 3 && !endsSentence(f.Text) && attributive(text[s.close:]) {
+		titleAfterPossessive(before, f.Text) || (n <= 3 || n <= 6 && titleCase(f.Text)) && !endsSentence(f.Text) && attributive(text[s.close:]) {
 		f.Scare = true
 		return f
 	}
@@ -378,13 +379,22 @@ func (a *attributor) attribute(i int, s span, prev []Found) Found {
 			return f
 		}
 	}
+	// A sentence that presents the speaker just before, in the same
+	// paragraph: "Wallace argued that the cheapest option was deterrence.
+	// "The most expensive thing…""
+	if strings.TrimSpace(before) == "" && !hasSpeechVerb(after) {
+		if spk, ok := a.presenter(s.open, floor); ok {
+			f.Speaker, f.Written, f.Name, f.Basis = spk.id, spk.written, spk.name, BasisQuote
+			return f
+		}
+	}
 	// A quotation that follows a quotation of the same speaker, with no
 	// attribution of its own, in the same or the next paragraph.
 	if j := lastSpoken(prev); j >= 0 && strings.TrimSpace(before) == "" {
 		// (terms in quotation marks between them do not interrupt)
 		p := prev[j]
 		gap := text[a.spans[j].close:s.open]
-		if p.Speaker != "" && strings.Count(gap, "\n\n") <= 1 && len(gap) < 400 && !hasSpeechVerb(after) {
+		if p.Speaker != "" && strings.Count(gap, "\n\n") <= 1 && len(gap) < 400 && !hasSpeechVerb(after) && !a.namesOther(gap, p.Speaker) {
 			f.Speaker, f.Written, f.Name, f.Basis, f.Via = p.Speaker, p.Written, p.Name, BasisQuote, p.Via
 			return f
 		}
@@ -507,7 +517,7 @@ func (a *attributor) after(after string, off int, runOn bool) (speaker, string, 
 			continue
 		}
 		subj := t[:ws[k][0]]
-		if strings.ContainsAny(subj, ".!?;") {
+		if strings.ContainsAny(abbrevDot.ReplaceAllString(subj, "Mr"), ".!?;") { // "Mr. Putin said" goes on
 			break
 		}
 		subj = trimAdverbs(subj)
@@ -588,6 +598,12 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 			continue // "had been asked to": no one speaks there
 		}
 		spk, ok := a.resolveSubject(subj, start)
+		if !ok {
+			// "what Mr. Macron described as": the name just before the verb
+			if tail := trailingName(subj); tail != "" {
+				spk, ok = a.resolvePhrase(tail, start+len(subj)-len(tail))
+			}
+		}
 		if !ok && lastClause(subj) == "" || !ok && (strings.HasSuffix(strings.TrimSpace(subj), " but") || strings.HasSuffix(strings.TrimSpace(subj), " and")) {
 			// "Zelensky welcomed the signals but said": the verbs share
 			// the sentence's subject
@@ -636,7 +652,10 @@ func (a *attributor) resolveSubject(subj string, off int) (speaker, bool) {
 	// Services Committee, wrote": the person, with the appositive as role.
 	if len(parts) >= 2 {
 		role := strings.TrimSpace(parts[len(parts)-1])
-		if lr := strings.ToLower(role); strings.HasPrefix(lr, "the ") || strings.HasPrefix(lr, "a ") || strings.HasPrefix(lr, "an ") || strings.Contains(lr, "’s ") || strings.Contains(lr, "'s ") || startsLower(role) {
+		if lr := strings.ToLower(role); pronouns[lr] {
+			// "Speaking to Al Jazeera last month, he said": the pronoun
+			// is the subject
+		} else if strings.HasPrefix(lr, "the ") || strings.HasPrefix(lr, "a ") || strings.HasPrefix(lr, "an ") || strings.Contains(lr, "’s ") || strings.Contains(lr, "'s ") || startsLower(role) {
 			for h := len(parts) - 2; h >= 0 && h >= len(parts)-3; h-- {
 				head := strings.TrimSpace(lastClause(parts[h]))
 				if !hasPersonName(head) && !a.knownPerson(head) {
@@ -795,9 +814,10 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 	if id, name, ok := a.names.propose(p, role); ok {
 		return speaker{id: id, written: p, name: name}, true
 	}
-	// A surname alone ("Lavrov said"): the full name given earlier.
-	if f := strings.Fields(p); len(f) == 1 && isNameWord(f[0]) && off <= len(a.text) {
-		if full := a.fullNameBefore(f[0], off); full != "" {
+	// A surname alone ("Lavrov said", "de Vries said"): the full name
+	// given earlier.
+	if f := strings.Fields(p); len(f) >= 1 && isNameWord(f[len(f)-1]) && (len(f) == 1 || nameParticles[strings.ToLower(f[0])]) && off <= len(a.text) {
+		if full := a.fullNameBefore(f[len(f)-1], off); full != "" {
 			if id, name, ok := a.names.propose(full, role); ok {
 				return speaker{id: id, written: p, name: name}, true
 			}
@@ -810,7 +830,7 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 // the capitalised words before it ("Russian Foreign Minister Sergei
 // Lavrov"), outside quotation marks.
 func (a *attributor) fullNameBefore(surname string, off int) string {
-	re, err := regexp.Compile(`(?:\p{Lu}[\p{L}’'\-]*\s+)+` + regexp.QuoteMeta(surname) + `\b`)
+	re, err := regexp.Compile(`(?:\p{Lu}[\p{L}’'\-]*\s+)+(?:(?:van|von|de|der|den|du|da|di|del|la|le|ter|ten)\s+)*` + regexp.QuoteMeta(surname) + `\b`)
 	if err != nil {
 		return ""
 	}
@@ -865,6 +885,26 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 			} else if id, name, ok := a.names.propose(lead, ""); ok {
 				if firstAt < 0 || firstAt > len(lead) {
 					first, firstAt = speaker{id: id, written: lead, name: name}, 0
+				}
+			}
+		}
+		// An unnamed person opens the sentence ("One soldier, who gave
+		// only his first name, was blunter."): a pronoun after it is theirs.
+		if lead, at := leadingPhrase(seg); firstAt < 0 && anonymous(lead) && !a.inSpan[min(start+at, len(a.inSpan)-1)] {
+			a.anon = true
+			return speaker{}, 0, false
+		}
+		// A name set off by commas: "the school's headmistress, Olena
+		// Kravets, looked at".
+		if firstAt < 0 {
+			for _, loc := range appositiveName.FindAllStringSubmatchIndex(seg, -1) {
+				nm := seg[loc[2]:loc[3]]
+				if !hasPersonName(nm) || a.inSpan[start+loc[2]] {
+					continue
+				}
+				if spk, ok := a.resolvePhrase(nm, start+loc[2]); ok && spk.id != "" && a.isPerson(spk.id) {
+					first, firstAt = spk, loc[2]
+					break
 				}
 			}
 		}
@@ -941,7 +981,7 @@ func leadingName(seg string) (string, int) {
 	n := 0
 	for n < len(toks) {
 		r, _ := utf8.DecodeRuneInString(toks[n])
-		if !unicode.IsUpper(r) {
+		if !unicode.IsUpper(r) && !(n > 0 && nameParticles[toks[n]] && n+1 < len(toks) && capitalised(toks[n+1])) {
 			break
 		}
 		n++
@@ -957,12 +997,15 @@ func leadingName(seg string) (string, int) {
 func hasPersonName(p string) bool {
 	run := 0
 	for _, w := range strings.Fields(p) {
-		if isNameWord(w) {
+		switch {
+		case isNameWord(w):
 			run++
 			if run >= 2 {
 				return true
 			}
-		} else {
+		case run > 0 && nameParticles[w]:
+			// "Ursula von der Leyen": the run goes on
+		default:
 			run = 0
 		}
 	}
@@ -999,6 +1042,13 @@ func sameSentence(gap string) bool {
 // namesOther reports a person other than id named in s (outside any
 // quotation): then a quotation after s may be theirs.
 func (a *attributor) namesOther(s, id string) bool {
+	// The gap names the same speaker again ("…," Karoline Leavitt told
+	// reporters. "…"): no one else.
+	for _, m := range a.names.mentions(s) {
+		if m.id == id {
+			return false
+		}
+	}
 	for _, m := range a.names.mentions(s) {
 		if m.person && m.id != id {
 			return true
@@ -1043,7 +1093,11 @@ func (a *attributor) introSubject(intro string, at int) (speaker, bool) {
 		main := clause[k+2:]
 		if w := words(main); len(w) > 0 {
 			fw := strings.ToLower(main[w[0][0]:w[0][1]])
-			if fw == "he" || fw == "she" || capitalised(main) || fw == "the" && len(w) >= 2 && roleHead(main[:w[min(len(w), 4)-1][1]]) != "" || fw == "the" && len(w) >= 2 && roleHead(main[:w[1][1]]) != "" {
+			role := false
+			for n := 2; fw == "the" && n <= min(len(w), 5); n++ {
+				role = role || roleHead(main[:w[n-1][1]]) != ""
+			}
+			if fw == "he" || fw == "she" || capitalised(main) || role {
 				clause = main
 				at += k + 2
 			}
@@ -1073,12 +1127,19 @@ func (a *attributor) introSubject(intro string, at int) (speaker, bool) {
 		}
 	}
 	if lc := strings.ToLower(clause); strings.HasPrefix(lc, "the ") {
-		ph := clause[:min(len(clause), strings.IndexFunc(clause+" ", func(r rune) bool { return r == ':' }))]
+		ph := clause
+		if k := strings.IndexByte(clause, ':'); k >= 0 {
+			ph = clause[:k]
+		}
 		for n := len(words(ph)); n >= 2; n-- {
 			w := words(ph)
 			cand := ph[:w[n-1][1]]
 			if h := roleHead(cand); h != "" {
-				return a.byRole(h, at)
+				mods := roleMods(cand)
+				if spk, ok := a.byRole(h, at, mods...); ok || a.anon || len(mods) > 0 {
+					return spk, ok
+				}
+				return a.focus(at)
 			}
 		}
 	}
@@ -1142,4 +1203,87 @@ func lastSpoken(found []Found) int {
 		}
 	}
 	return -1
+}
+
+// trailingName is the run of capitalised words (titles and
+// abbreviations included) that ends s: "… what Mr. Macron" → "Mr.
+// Macron"; "" when s does not end in a name.
+func trailingName(s string) string {
+	f := strings.Fields(strings.TrimRight(s, " "))
+	k := len(f)
+	for k > 0 && len(f)-k < 4 && (capitalised(f[k-1]) || k < len(f) && nameParticles[f[k-1]]) && !strings.HasSuffix(f[k-1], ",") {
+		k--
+	}
+	name := strings.Join(f[k:], " ")
+	if k == len(f) || !hasPersonName(name) && !isNameWord(f[len(f)-1]) {
+		return ""
+	}
+	return name
+}
+
+// titleCase reports a phrase whose words are all capitalised but for
+// small words: the name of a plan or an instrument ("Security Action for
+// Europe").
+func titleCase(q string) bool {
+	f := strings.Fields(q)
+	if len(f) < 2 {
+		return false
+	}
+	for _, w := range f {
+		if !capitalised(w) && !smallWords[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return true
+}
+
+// presenter is the speaker a sentence just before open presents, in the
+// same paragraph and after floor: its subject, when the sentence has a
+// speech verb ("Wallace argued that…", "Ben Wallace … put it to me
+// bluntly").
+func (a *attributor) presenter(open, floor int) (speaker, bool) {
+	end := open
+	for end > floor && (a.text[end-1] == ' ' || a.text[end-1] == '\n') {
+		if a.text[end-1] == '\n' && end-2 >= 0 && a.text[end-2] == '\n' {
+			break // a blank line: another paragraph, unless it ends a colon intro
+		}
+		end--
+	}
+	if end <= floor {
+		return speaker{}, false
+	}
+	if a.text[end-1] != '.' {
+		return speaker{}, false
+	}
+	st := sentenceStart(a.text, end-1, floor)
+	if st == floor && floor > 0 {
+		return speaker{}, false // the sentence holds the quotation before: the run of quotations rule decides
+	}
+	sent := a.text[st:end]
+	if strings.Contains(sent, "\n\n") || !hasSpeechVerb(sent) && !strings.Contains(sent, "put it") {
+		return speaker{}, false
+	}
+	for _, k := range a.spans {
+		if k.open >= st && k.open < end {
+			return speaker{}, false // it has a quotation of its own
+		}
+	}
+	return a.introSubject(strings.TrimSpace(sent), st+len(sent)-len(strings.TrimLeft(sent, " \n")))
+}
+
+// appositiveName is a capitalised name between commas.
+var appositiveName = regexp.MustCompile(`, ((?:\p{Lu}[\p{L}’'\-\.]*\s+)+\p{Lu}[\p{L}’'\-]+),`)
+
+// leadingPhrase is a sentence's words up to its first comma or verb-like
+// break, at most six words: "One soldier" of "One soldier, who gave…".
+func leadingPhrase(seg string) (string, int) {
+	t := strings.TrimLeft(seg, " \n\t\r\"“")
+	at := len(seg) - len(t)
+	if k := strings.IndexAny(t, ",;:"); k >= 0 {
+		t = t[:k]
+	}
+	if ws := words(t); len(ws) > 6 {
+		t = t[:ws[5][1]]
+	}
+	return t, at
 }
