@@ -1,6 +1,7 @@
 package briefings
 
 import (
+	"golang.org/x/text/unicode/norm"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -114,6 +115,7 @@ func words(s string) []string {
 // stem folds plurals and spelling variants: "troops" → "troop",
 // "skies" → "sky", "defence" → "defense".
 func stem(w string) string {
+	w = foldMarks(w)
 	if v, ok := spelling[w]; ok {
 		return v
 	}
@@ -231,4 +233,27 @@ func osa[E byte | rune](a, b []E, limit int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return min(prev[lb], limit+1)
+}
+
+// foldMarks drops the diacritics of a word ("szijjártó" → "szijjarto"),
+// so a name typed without them still matches; ASCII words are returned
+// as they are, without work.
+func foldMarks(w string) string {
+	ascii := true
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return w
+	}
+	var b strings.Builder
+	for _, r := range norm.NFD.String(w) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -125,6 +125,11 @@ func Build(b *briefings.Briefing, art Article, now time.Time) Draft {
 			used[f.Speaker] = true
 			for _, o := range q.Options {
 				stance, ws := suggestStance(f.Text)
+				if ph, ok := opts.negated(f.Text, o); ok {
+					// "Peace needs negotiations, not another sanctions
+					// package": the option itself is turned down
+					stance, ws = string(briefings.Opposes), []string{ph}
+				}
 				key := [2]string{f.Speaker, o}
 				if k, dup := seen[key]; dup {
 					if len(d.Positions[k].Words) == 0 && len(ws) > 0 {
@@ -211,6 +216,34 @@ func newOptionTable(b *briefings.Briefing) *optionTable {
 	}
 	slices.SortStableFunc(t.names, func(x, y alias) int { return len(y.text) - len(x.text) })
 	return t
+}
+
+// negators before an option's name turn it down.
+var negators = setOf("not", "no", "never", "without", "against", "oppose", "opposes", "reject", "rejects", "instead")
+
+// negated reports a negation within the three words before a mention of
+// the option in s ("not another sanctions package", "no foreign troops"),
+// and returns the words from the negation to the option's name.
+func (t *optionTable) negated(s, id string) (string, bool) {
+	for _, n := range t.names {
+		if n.id != id {
+			continue
+		}
+		k := indexWord(s, n.text)
+		if k < 0 {
+			continue
+		}
+		ws := words(s[:k])
+		for j := len(ws) - 1; j >= 0 && j >= len(ws)-3; j-- {
+			if w := strings.ToLower(s[ws[j][0]:ws[j][1]]); negators[w] {
+				if strings.ContainsAny(s[ws[j][1]:k], ".;:") {
+					break // another sentence or clause
+				}
+				return strings.TrimSpace(s[ws[j][0] : k+len(n.text)]), true
+			}
+		}
+	}
+	return "", false
 }
 
 func (t *optionTable) find(s string) []string {

@@ -125,7 +125,7 @@ func score(t *testing.T, dir string) (right, wanted, attributed, correct, scareA
 // speaker, at least nine in ten attributions right, and no term in
 // quotation marks attributed to anyone.
 func TestHeldOutAttribution(t *testing.T) {
-	for _, set := range []string{"tune", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8"} {
+	for _, set := range []string{"tune", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9"} {
 		t.Run(set, func(t *testing.T) {
 			right, wanted, attributed, correct, scare := score(t, filepath.Join("testdata", set))
 			recall := float64(right) / float64(wanted)

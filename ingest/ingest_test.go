@@ -214,3 +214,27 @@ func TestAcceptRefuses(t *testing.T) {
 		t.Fatalf("--only one good quote: %v %v", err, p.Problems)
 	}
 }
+
+// TestStanceNegatedOption: a negation just before an option's name turns
+// it down, whatever other cue words the quotation has.
+func TestStanceNegatedOption(t *testing.T) {
+	b, err := briefings.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ text, want string }{
+		{`"Peace needs negotiations, not another sanctions package," Hungarian Foreign Minister Péter Szijjártó said.`, "opposes"},
+		{`"Europe needs more sanctions on Russia," Hungarian Foreign Minister Péter Szijjártó said.`, "supports"},
+	} {
+		d := Build(b, Article{Outlet: "Test", Title: "t", Date: "2026-03-18", Text: tc.text}, fixedNow)
+		got := ""
+		for _, p := range d.Positions {
+			if p.Option == "sanctions" {
+				got = p.Stance
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%s: stance on sanctions %q, want %q (positions %+v)", tc.text, got, tc.want, d.Positions)
+		}
+	}
+}

@@ -118,6 +118,64 @@ func spans(text string) []span {
 	return out
 }
 
+// singleSpans finds quotations in single marks ('…,' Tusk said), as
+// British-style copy writes them, outside the double-marked ones: an
+// opening mark after a space or a line start and before a letter, a
+// closing mark just after the sentence's punctuation (",'" ".'" "?'"),
+// within one paragraph, three words at least. Apostrophes ("Poland's",
+// "allies'") never open or close one.
+func singleSpans(text string, doubles []span) []span {
+	in := func(i int) bool {
+		for _, d := range doubles {
+			if i >= d.open && i < d.close {
+				return true
+			}
+		}
+		return false
+	}
+	var out []span
+	for i := 0; i < len(text); {
+		r, w := utf8.DecodeRuneInString(text[i:])
+		if (r == '\'' || r == '‘') && (i == 0 || strings.ContainsRune(" \n\t(—–", rune(text[i-1]))) && i+w < len(text) && !in(i) {
+			nr, _ := utf8.DecodeRuneInString(text[i+w:])
+			if unicode.IsLetter(nr) || unicode.IsDigit(nr) {
+				if end, ok := singleClose(text, i+w); ok && wordCount(text[i+w:end]) >= 3 {
+					_, cw := utf8.DecodeRuneInString(text[end:])
+					out = append(out, span{pieces: [][2]int{{i + w, end}}, open: i, close: end + cw})
+					i = end + cw
+					continue
+				}
+			}
+		}
+		i += w
+	}
+	return out
+}
+
+// singleClose finds the closing single mark of a quotation opened before
+// from: one just after , . ! or ?, before a space, a line end or
+// punctuation, in the same paragraph.
+func singleClose(text string, from int) (int, bool) {
+	for j := from; j < len(text); {
+		r, w := utf8.DecodeRuneInString(text[j:])
+		if r == '\n' {
+			if _, ok := paragraphBreak(text, j); ok {
+				return 0, false
+			}
+		}
+		if (r == '\'' || r == '’') && j > from && strings.ContainsRune(",.!?", rune(text[j-1])) {
+			if j+w == len(text) || strings.ContainsRune(" \n\t,.;:)—–", rune(text[j+w])) {
+				return j, true
+			}
+		}
+		if r == '"' || r == '“' || r == '”' {
+			return 0, false
+		}
+		j += w
+	}
+	return 0, false
+}
+
 func trimRightSpace(text string, start, end int) int {
 	for end > start && unicode.IsSpace(rune(text[end-1])) {
 		end--
@@ -237,7 +295,10 @@ type outletName struct {
 // sentence's subject, and proposing new actors for names it does not
 // know (returned in the table).
 func FindQuotes(b *briefings.Briefing, text string) ([]Found, *nameTable) {
-	a := &attributor{text: text, names: newNameTable(b), spans: spans(text), roles: map[string]string{}}
+	all := spans(text)
+	all = append(all, singleSpans(text, all)...)
+	slices.SortFunc(all, func(x, y span) int { return x.open - y.open })
+	a := &attributor{text: text, names: newNameTable(b), spans: all, roles: map[string]string{}}
 	a.adjOf = map[string][]string{}
 	for _, act := range b.Actors {
 		a.roles[act.ID] = act.Role
@@ -517,7 +578,7 @@ func (a *attributor) after(after string, off int, runOn bool) (speaker, string, 
 			continue
 		}
 		subj := t[:ws[k][0]]
-		if strings.ContainsAny(abbrevDot.ReplaceAllString(subj, "Mr"), ".!?;") { // "Mr. Putin said" goes on
+		if strings.ContainsAny(initialsDots.Replace(abbrevDot.ReplaceAllString(subj, "Mr")), ".!?;") { // "Mr. Putin said" goes on
 			break
 		}
 		subj = trimAdverbs(subj)
@@ -715,6 +776,10 @@ func trimAdverbs(s string) string {
 	}
 }
 
+// initialsDots blanks the full stops of country initials ("U.S.
+// President Donald Trump"), keeping lengths.
+var initialsDots = strings.NewReplacer("U.S.", "U-S-", "U.K.", "U-K-", "U.N.", "U-N-", "E.U.", "E-U-")
+
 // abbrevDot is the full stop of a title's abbreviation ("Sen.", "Gen."),
 // which ends no phrase.
 var abbrevDot = regexp.MustCompile(`\b(?:Sen|Gen|Rep|Gov|Lt|Col|Sgt|Capt|Maj|Adm|Prof|Dr|Mr|Mrs|Ms|St|Jr|Sr)\.`)
@@ -801,7 +866,9 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 		p = p[:k]
 	}
 	if id, name, person, ok := a.names.match(p); ok {
-		if !person && hasPersonName(p) {
+		// "Italian Prime Minister Giorgia Meloni" names Meloni, not the
+		// prime minister met before: a role matched beside another name
+		if !person && hasPersonName(p) || person && hasPersonName(p) && !containsWord(p, lastWord(name)) {
 			if id2, name2, ok2 := a.names.propose(p, role); ok2 {
 				return speaker{id: id2, written: p, name: name2}, true
 			}
@@ -1243,9 +1310,10 @@ func titleCase(q string) bool {
 // bluntly").
 func (a *attributor) presenter(open, floor int) (speaker, bool) {
 	end := open
+	crossed := false
 	for end > floor && (a.text[end-1] == ' ' || a.text[end-1] == '\n') {
 		if a.text[end-1] == '\n' && end-2 >= 0 && a.text[end-2] == '\n' {
-			break // a blank line: another paragraph, unless it ends a colon intro
+			crossed = true // the paragraph before
 		}
 		end--
 	}
@@ -1260,8 +1328,21 @@ func (a *attributor) presenter(open, floor int) (speaker, bool) {
 		return speaker{}, false // the sentence holds the quotation before: the run of quotations rule decides
 	}
 	sent := a.text[st:end]
-	if strings.Contains(sent, "\n\n") || !hasSpeechVerb(sent) && !strings.Contains(sent, "put it") {
+	if strings.Contains(sent, "\n\n") {
 		return speaker{}, false
+	}
+	if crossed || !hasSpeechVerb(sent) && !strings.Contains(sent, "put it") {
+		// A quotation opening its paragraph after one about a person the
+		// article has already quoted ("Asked whether…, Sikorski did not
+		// rule it out." / ""Air policing…"") is theirs; anyone else needs a
+		// speech verb in the same paragraph.
+		if !crossed {
+			return speaker{}, false
+		}
+		name, _ := leadingName(lastClause(strings.TrimSpace(sent)))
+		if name == "" || !a.knownPerson(name) {
+			return speaker{}, false
+		}
 	}
 	for _, k := range a.spans {
 		if k.open >= st && k.open < end {

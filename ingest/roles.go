@@ -253,6 +253,10 @@ var titleNouns = setOf("paper", "report", "study", "book", "article", "document"
 // is his speech).
 var callTerm = regexp.MustCompile(`(?i)\bwhat\s+(?:(?:is|are|was|were|has been|have been|is now|are now)\s+(?:called|termed|dubbed|known as|described as)|(?:some|many|others|\w+s)\s+(?:\w+\s+)?(?:call|term|dub|describe as|refer to as))\s*$`)
 
+// describedAs is a name given by no one in particular: "described by
+// officials as", "known as", "billed as".
+var describedAs = regexp.MustCompile(`(?i)(?:\b(?:described|billed|branded|labelled|labeled|referred to|characterised|characterized)\s+by\s+(?:some\s+|many\s+)?\w+\s+as|\b(?:is|are|was|were|been|being)\s+(?:often\s+|widely\s+)?(?:described|billed|branded|labelled|labeled|referred to)\s+as)\s*$`)
+
 // termBefore reports words before a quotation mark that make it a term or
 // a title rather than anyone's speech: "so-called", "what strategists
 // call", "the report", "titled", or an article before a short phrase ("an
@@ -264,13 +268,20 @@ func termBefore(lb string, words int, endsSentence, capital bool) bool {
 			return true
 		}
 	}
-	if callTerm.MatchString(lb) {
+	if callTerm.MatchString(lb) || describedAs.MatchString(lb) {
 		return true
 	}
 	last := lastWord(strings.TrimRight(lb, ",:"))
 	last = strings.Trim(last, "()")
 	if titleNouns[last] && capital && !strings.HasSuffix(lb, ":") { // a title is capitalised: the plan "still depends" is no title
 		return true
+	}
+	// a one- or two-word phrase after "a US", "the European": a term
+	if f := strings.Fields(lb); words <= 2 && !endsSentence && len(f) >= 2 && !verbNear(lb) {
+		switch f[len(f)-2] {
+		case "a", "an", "the":
+			return true
+		}
 	}
 	if words <= 5 && !endsSentence && !verbNear(lb) {
 		switch last {
