@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -236,5 +237,74 @@ func TestStanceNegatedOption(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%s: stance on sanctions %q, want %q (positions %+v)", tc.text, got, tc.want, d.Positions)
 		}
+	}
+}
+
+// TestAcceptRecordsStanceMove: a suggested stance that differs from the
+// briefing's is skipped by a blanket accept, and recorded as a move, the
+// old stance kept as history, when the editor names it; the result loads,
+// answers say since when, and the next digest names the move.
+func TestAcceptRecordsStanceMove(t *testing.T) {
+	dir := exportTo(t)
+	b, err := briefings.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, _ := b.Position("wallace", "pressure-on-russia")
+	text := "Wallace changes his mind\n\n\"More pressure on Russia is a mistake now,\" Ben Wallace said on Friday.\n"
+	d := Build(b, Article{Text: text, Outlet: "Test Wire", Title: "Wallace changes his mind", Date: "2026-11-20"}, fixedNow)
+	key := ""
+	for _, p := range d.Positions {
+		if p.Actor == "wallace" && p.Option == "pressure-on-russia" {
+			key = "position:wallace/pressure-on-russia"
+			if p.Stance == string(old.Stance) {
+				t.Fatalf("the draft suggests the stance the briefing has (%s): no move to test", p.Stance)
+			}
+		}
+	}
+	if key == "" {
+		t.Fatalf("no suggested position for wallace on pressure-on-russia: %+v", d.Positions)
+	}
+	p, err := PlanAccept(dir, d, nil)
+	if err != nil || p.Problems != nil {
+		t.Fatalf("blanket accept: %v %v", err, p.Problems)
+	}
+	if !slices.ContainsFunc(p.Skipped, func(s string) bool { return strings.Contains(s, key) && strings.Contains(s, "--only") }) {
+		t.Errorf("a blanket accept should leave the move for the editor: skipped %q", p.Skipped)
+	}
+	seen := b.ItemKeys()
+	p, err = PlanAccept(dir, d, []string{"quote:1", key})
+	if err != nil || p.Problems != nil {
+		t.Fatalf("accept --only %s: %v %v", key, err, p.Problems)
+	}
+	if err := p.Apply(dir); err != nil {
+		t.Fatal(err)
+	}
+	nb, err := briefings.LoadDir(dir)
+	if err != nil {
+		t.Fatalf("the briefing after the move does not load: %v", err)
+	}
+	pos, _ := nb.Position("wallace", "pressure-on-russia")
+	if len(pos.History) != 1 || pos.History[0].Stance != old.Stance || pos.Since != "2026-11-20" {
+		t.Fatalf("position after the move: stance %s since %s, history %+v", pos.Stance, pos.Since, pos.History)
+	}
+	if h := pos.StanceHistory(); !strings.Contains(h, "since 2026-11-20; earlier: "+old.Stance.Label()) {
+		t.Errorf("StanceHistory = %q", h)
+	}
+	news := nb.DigestFor(fixedNow, seen, false)
+	found := false
+	for _, s := range news.Sections {
+		for _, it := range s.Items {
+			if strings.HasPrefix(it.Text, "Changed: Ben Wallace on") {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the next digest does not name the move: %+v", news.Sections)
+	}
+	raw, _ := os.ReadFile(filepath.Join(dir, briefings.FilePositions))
+	if !strings.Contains(string(raw), "history:") {
+		t.Error("positions.yaml has no history entry")
 	}
 }

@@ -90,6 +90,21 @@ func PlanAccept(dir string, d Draft, only []string) (*Plan, error) {
 		p.Files[name] = out
 		return nil
 	}
+	replace := func(name string, path []string, item any) error {
+		data, ok := p.Files[name]
+		if !ok {
+			var err error
+			if data, err = read(name); err != nil {
+				return fmt.Errorf("reading %s: %w", name, err)
+			}
+		}
+		out, err := replaceItem(data, path, item)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		p.Files[name] = out
+		return nil
+	}
 
 	src := briefings.Source{ID: d.Source.ID, Outlet: d.Source.Outlet, Title: d.Source.Title, Date: d.Source.Date,
 		Kind: "article", URL: d.Source.URL, File: "sources/" + d.Source.ID + ".txt"}
@@ -184,7 +199,24 @@ func PlanAccept(dir string, d Draft, only []string) (*Plan, error) {
 		ev := evidenceOf(q)
 		if cur, ok := old.Position(s.Actor, s.Option); ok {
 			if string(cur.Stance) != s.Stance {
-				p.Skipped = append(p.Skipped, fmt.Sprintf("%s (suggests %s; the briefing has %s: change it by hand)", key, s.Stance, cur.Stance))
+				// A move is recorded only when the editor names it: stance
+				// cues are single words.
+				if !slices.Contains(only, key) || src.Date == "" {
+					p.Skipped = append(p.Skipped, fmt.Sprintf("%s (suggests %s; the briefing has %s: accept it with --only %s to record the move, the old stance kept as history)", key, s.Stance, cur.Stance, key))
+					continue
+				}
+				ps, ch, err := briefings.RecordStance(old.Positions, briefings.Observation{Actor: s.Actor, Option: s.Option,
+					Stance: briefings.Stance(s.Stance), Date: src.Date, Evidence: ev,
+					Summary: fmt.Sprintf("%s %s %s, in %s (%s).", nameOf(old, s.Actor), stancePhrase(s.Stance), strings.ToLower(optionName(old, s.Option)), src.Outlet, dateOr(src.Date))})
+				if err != nil {
+					p.Skipped = append(p.Skipped, key+" ("+err.Error()+")")
+					continue
+				}
+				i := slices.IndexFunc(ps, func(x *briefings.Position) bool { return x.Actor == s.Actor && x.Option == s.Option })
+				if err := replace(briefings.FilePositions, []string{"positions", "actor=" + s.Actor + ",option=" + s.Option}, []*briefings.Position{ps[i]}); err != nil {
+					return nil, err
+				}
+				p.Changes = append(p.Changes, fmt.Sprintf("positions.yaml: %s on %s: %s (%s to %s since %s; the old stance kept as history)", s.Actor, s.Option, ch.Kind, ch.From, ch.To, ch.Since))
 				continue
 			}
 			if err := edit(briefings.FilePositions, []string{"positions", "actor=" + s.Actor + ",option=" + s.Option, "evidence"}, ev); err != nil {
@@ -523,4 +555,91 @@ func walkNodes(n *yaml.Node, f func(*yaml.Node)) {
 	for _, c := range n.Content {
 		walkNodes(c, f)
 	}
+}
+
+// nameOf is an actor's name, or its id.
+func nameOf(b *briefings.Briefing, id string) string {
+	if a, ok := b.ActorByID(id); ok {
+		return a.Name
+	}
+	return id
+}
+
+// optionName is an option's name, or its id.
+func optionName(b *briefings.Briefing, id string) string {
+	if o, ok := b.OptionByID(id); ok {
+		return o.Name
+	}
+	return id
+}
+
+// replaceItem replaces the list entry at path (its last step selects it:
+// "actor=a,option=b") with items, a one-entry list, written at the
+// entry's indentation; the lines around it, comments included, stay.
+func replaceItem(data []byte, path []string, items any) ([]byte, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	if len(doc.Content) == 0 || len(path) < 2 {
+		return nil, errors.New("empty document or path")
+	}
+	n := doc.Content[0]
+	for _, step := range path[:len(path)-1] {
+		if n = mapValue(n, step); n == nil {
+			return nil, fmt.Errorf("no %q", step)
+		}
+	}
+	if n.Kind != yaml.SequenceNode {
+		return nil, fmt.Errorf("%s is not a list", strings.Join(path[:len(path)-1], "/"))
+	}
+	var item *yaml.Node
+	for _, it := range n.Content {
+		if matches(it, path[len(path)-1]) {
+			item = it
+		}
+	}
+	if item == nil {
+		return nil, fmt.Errorf("no entry with %s", path[len(path)-1])
+	}
+	end := maxLine(item)
+	next := 0
+	walkNodes(&doc, func(x *yaml.Node) {
+		if x.Line > end && (next == 0 || x.Line < next) {
+			next = x.Line
+		}
+	})
+	lines := strings.SplitAfter(string(data), "\n")
+	from, to := item.Line-1, len(lines)
+	if next > 0 {
+		to = next - 1
+	}
+	for to > end && to-1 >= 0 && isBlankOrComment(lines[to-1]) {
+		to-- // blank lines and comments before the next entry stay
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(items); err != nil {
+		return nil, err
+	}
+	enc.Close()
+	indent := strings.Repeat(" ", max(item.Column-3, 0))
+	var out strings.Builder
+	for _, l := range lines[:from] {
+		out.WriteString(l)
+	}
+	for _, l := range strings.SplitAfter(buf.String(), "\n") {
+		if l == "" {
+			continue
+		}
+		if strings.TrimSpace(l) != "" {
+			out.WriteString(indent)
+		}
+		out.WriteString(l)
+	}
+	for _, l := range lines[to:] {
+		out.WriteString(l)
+	}
+	return []byte(out.String()), nil
 }
