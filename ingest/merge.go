@@ -75,7 +75,9 @@ func PlanAccept(dir string, d Draft, only []string) (*Plan, error) {
 	read := func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, name)) }
 	p := &Plan{Files: map[string][]byte{}}
 	var extra []briefings.Problem // draft problems found before validation
-	edit := func(name string, path []string, items any) error {
+	// change applies one YAML edit (appendItems or replaceItem) to a file
+	// of the plan, read from the directory the first time.
+	change := func(f func([]byte, []string, any) ([]byte, error), name string, path []string, items any) error {
 		data, ok := p.Files[name]
 		if !ok {
 			var err error
@@ -83,28 +85,15 @@ func PlanAccept(dir string, d Draft, only []string) (*Plan, error) {
 				return fmt.Errorf("reading %s: %w", name, err)
 			}
 		}
-		out, err := appendItems(data, path, items)
+		out, err := f(data, path, items)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		p.Files[name] = out
 		return nil
 	}
-	replace := func(name string, path []string, item any) error {
-		data, ok := p.Files[name]
-		if !ok {
-			var err error
-			if data, err = read(name); err != nil {
-				return fmt.Errorf("reading %s: %w", name, err)
-			}
-		}
-		out, err := replaceItem(data, path, item)
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		p.Files[name] = out
-		return nil
-	}
+	edit := func(name string, path []string, items any) error { return change(appendItems, name, path, items) }
+	replace := func(name string, path []string, items any) error { return change(replaceItem, name, path, items) }
 
 	src := briefings.Source{ID: d.Source.ID, Outlet: d.Source.Outlet, Title: d.Source.Title, Date: d.Source.Date,
 		Kind: "article", URL: d.Source.URL, File: "sources/" + d.Source.ID + ".txt"}
@@ -464,12 +453,7 @@ func appendItems(data []byte, path []string, items any) ([]byte, error) {
 	}
 	last := n.Content[len(n.Content)-1]
 	end := maxLine(last)
-	next := 0
-	walkNodes(&doc, func(x *yaml.Node) {
-		if x.Line > end && (next == 0 || x.Line < next) {
-			next = x.Line
-		}
-	})
+	next := lineAfter(&doc, end)
 	lines := strings.SplitAfter(string(data), "\n")
 	at := len(lines) // insert before this line index (0-based)
 	if next > 0 {
@@ -481,27 +465,15 @@ func appendItems(data []byte, path []string, items any) ([]byte, error) {
 	if at > len(lines) {
 		at = len(lines)
 	}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(items); err != nil {
+	block, err := encodeAt(items, last.Column)
+	if err != nil {
 		return nil, err
 	}
-	enc.Close()
-	indent := strings.Repeat(" ", max(last.Column-3, 0))
 	var ins strings.Builder
 	if strings.HasPrefix(path[0], "sources") || len(path) == 1 {
 		ins.WriteString("\n") // a blank line between top-level entries, as the files have
 	}
-	for _, l := range strings.SplitAfter(buf.String(), "\n") {
-		if l == "" {
-			continue
-		}
-		if strings.TrimSpace(l) != "" {
-			ins.WriteString(indent)
-		}
-		ins.WriteString(l)
-	}
+	ins.WriteString(block)
 	var out strings.Builder
 	for _, l := range lines[:at] {
 		out.WriteString(l)
@@ -603,12 +575,7 @@ func replaceItem(data []byte, path []string, items any) ([]byte, error) {
 		return nil, fmt.Errorf("no entry with %s", path[len(path)-1])
 	}
 	end := maxLine(item)
-	next := 0
-	walkNodes(&doc, func(x *yaml.Node) {
-		if x.Line > end && (next == 0 || x.Line < next) {
-			next = x.Line
-		}
-	})
+	next := lineAfter(&doc, end)
 	lines := strings.SplitAfter(string(data), "\n")
 	from, to := item.Line-1, len(lines)
 	if next > 0 {
@@ -617,18 +584,44 @@ func replaceItem(data []byte, path []string, items any) ([]byte, error) {
 	for to > end && to-1 >= 0 && isBlankOrComment(lines[to-1]) {
 		to-- // blank lines and comments before the next entry stay
 	}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(items); err != nil {
+	block, err := encodeAt(items, item.Column)
+	if err != nil {
 		return nil, err
 	}
-	enc.Close()
-	indent := strings.Repeat(" ", max(item.Column-3, 0))
 	var out strings.Builder
 	for _, l := range lines[:from] {
 		out.WriteString(l)
 	}
+	out.WriteString(block)
+	for _, l := range lines[to:] {
+		out.WriteString(l)
+	}
+	return []byte(out.String()), nil
+}
+
+// lineAfter is the first line after end that starts a node of doc, or 0.
+func lineAfter(doc *yaml.Node, end int) int {
+	next := 0
+	walkNodes(doc, func(x *yaml.Node) {
+		if x.Line > end && (next == 0 || x.Line < next) {
+			next = x.Line
+		}
+	})
+	return next
+}
+
+// encodeAt writes items (a list) as YAML lines indented for a list whose
+// entries' keys start at column col (the dash two columns before).
+func encodeAt(items any, col int) (string, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(items); err != nil {
+		return "", err
+	}
+	enc.Close()
+	indent := strings.Repeat(" ", max(col-3, 0))
+	var out strings.Builder
 	for _, l := range strings.SplitAfter(buf.String(), "\n") {
 		if l == "" {
 			continue
@@ -638,8 +631,5 @@ func replaceItem(data []byte, path []string, items any) ([]byte, error) {
 		}
 		out.WriteString(l)
 	}
-	for _, l := range lines[to:] {
-		out.WriteString(l)
-	}
-	return []byte(out.String()), nil
+	return out.String(), nil
 }

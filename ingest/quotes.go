@@ -387,11 +387,11 @@ func (a *attributor) attribute(i int, s span, prev []Found) Found {
 		return f
 	}
 	// Before the opening mark: "X said:", "According to X,", "X said that … "term"".
-	spk2, via2, direct, ok2 := a.before(before, max(sStart, floor))
+	spk, via, direct, ok := a.before(before, max(sStart, floor))
 	if a.anon {
 		return f
 	}
-	if spk, via, ok := spk2, via2, ok2; ok {
+	if ok {
 		if fragment && !direct && n <= 2 && !strings.Contains(lb, " that") && !verbNear(lb) {
 			f.Scare = true
 			return f
