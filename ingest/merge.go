@@ -127,7 +127,10 @@ func PlanAccept(dir string, d Draft, only []string) (*Plan, error) {
 			p.Skipped = append(p.Skipped, "actor:"+a.ID+" (not in --only)")
 			continue
 		}
-		role := a.Role
+		// A role is our wording, and check holds quotation marks to the
+		// evidence: a term the article quoted inside a role ("offer an
+		// "Article 5-like" commitment") loses its marks.
+		role := strings.TrimSpace(quoteMarks.Replace(a.Role))
 		summary := fmt.Sprintf("%s, %s, is quoted by %s (%s).", a.Name, role, src.Outlet, dateOr(src.Date))
 		if role == "" {
 			role = "Quoted by " + src.Outlet + "; the article gives no role"
@@ -633,3 +636,6 @@ func encodeAt(items any, col int) (string, error) {
 	}
 	return out.String(), nil
 }
+
+// quoteMarks removes the quotation marks check would hold to evidence.
+var quoteMarks = strings.NewReplacer("\"", "", "\u201c", "", "\u201d", "", "\u201e", "", "\u00ab", "", "\u00bb", "")
