@@ -61,16 +61,16 @@ func DefaultCommands() []Command {
 	overview := briefingCommand(cmdOverview, "The bottom line, state of play and open questions (also: "+SlashCommand+" with nothing after it)", "",
 		func(in Input) briefings.Answer { return in.Briefing.OverviewAnswer() })
 	overview.Default = true
-	actors := briefingCommand(cmdActors, "Everyone the briefing covers: leaders, governments, organisations", "actors",
+	actors := briefingCommand(cmdActors, "Everyone the briefing covers: leaders, governments, organisations", cmdActors,
 		func(in Input) briefings.Answer { return in.Briefing.ActorsPage(in.Request.Page) })
 	actors.Aliases = []string{"who"}
 	actors.Rules.Paged = true
 	actors.HomeLabel = "Actors"
-	options := briefingCommand(cmdOptions, "The ways to guarantee Ukraine's security, and the issues bearing on them", "options",
+	options := briefingCommand(cmdOptions, "The ways to guarantee Ukraine's security, and the issues bearing on them", cmdOptions,
 		func(in Input) briefings.Answer { return in.Briefing.OptionsPage(in.Request.Page) })
 	options.Rules.Paged = true
 	options.HomeLabel = "Options"
-	matrix := briefingCommand(cmdMatrix, "Who stands where, one option per page, or on one option or actor", "matrix",
+	matrix := briefingCommand(cmdMatrix, "Who stands where, one option per page, or on one option or actor", cmdMatrix,
 		func(in Input) briefings.Answer {
 			return in.Briefing.MatrixPage(in.Request.Page, in.Request.Arg(paramName))
 		})
@@ -79,11 +79,11 @@ func DefaultCommands() []Command {
 	matrix.Rules.Paged = true
 	matrix.Rules.Picture = true
 	matrix.HomeLabel = "Matrix"
-	timeline := briefingCommand(cmdTimeline, "The dated events the sources report", "timeline",
+	timeline := briefingCommand(cmdTimeline, "The dated events the sources report", cmdTimeline,
 		func(in Input) briefings.Answer { return in.Briefing.TimelinePage(in.Request.Page) })
 	timeline.Rules.Paged = true
 	timeline.HomeLabel = "Timeline"
-	sources := briefingCommand(cmdSources, "The articles and reports the briefing rests on", "sources",
+	sources := briefingCommand(cmdSources, "The articles and reports the briefing rests on", cmdSources,
 		func(in Input) briefings.Answer { return in.Briefing.SourcesPage(in.Request.Page) })
 	sources.Rules.Paged = true
 	sources.HomeLabel = "Sources"
@@ -96,7 +96,7 @@ func DefaultCommands() []Command {
 		})
 	ask.Params = []Param{{Name: paramQuestion, Kind: Text, Required: true, Usage: "QUESTION", Description: "A question in plain words"}}
 	ask.Fallback = true
-	help := briefingCommand(cmdHelp, "This help", "help", func(in Input) briefings.Answer { return in.Bot.Help() })
+	help := briefingCommand(cmdHelp, "This help", cmdHelp, func(in Input) briefings.Answer { return in.Bot.Help() })
 	help.Aliases = []string{"?", "-h", "--help", "usage"}
 	help.IgnoreArgs = true
 	return []Command{
