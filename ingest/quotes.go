@@ -214,19 +214,34 @@ var abbreviations = setOf("mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sg
 
 // sentenceStart returns the offset where the sentence holding text[i]
 // starts, not looking back past floor.
+// A list item's bullet ("* ", "• ") is not part of its sentence.
 func sentenceStart(text string, i, floor int) int {
 	for j := i - 1; j > floor; j-- {
 		c := text[j]
 		if c == '\n' {
 			if _, ok := paragraphBreak(text, j); ok || (j > 0 && text[j-1] == '\n') {
-				return j + 1
+				return skipBullet(text, j+1, i)
 			}
 		}
 		if (c == '.' || c == '!' || c == '?') && j+1 < len(text) && (text[j+1] == ' ' || text[j+1] == '\n') && !isAbbrev(text, j) {
 			return j + 1
 		}
 	}
+	if floor == 0 || text[floor-1] == '\n' {
+		return skipBullet(text, floor, i)
+	}
 	return floor
+}
+
+// skipBullet returns the offset after a list bullet at start ("* ",
+// "• ", "- "), when it lies before i; start otherwise.
+func skipBullet(text string, start, i int) int {
+	for _, b := range []string{"* ", "• ", "- "} {
+		if strings.HasPrefix(text[start:], b) && start+len(b) <= i {
+			return start + len(b)
+		}
+	}
+	return start
 }
 
 // sentenceEnd returns the offset just after the sentence that holds text[i].
@@ -355,7 +370,7 @@ func (a *attributor) attribute(i int, s span, prev []Found) Found {
 	afterEnd := min(sentenceEnd(text, s.close), ceil)
 	if s.close > 0 && strings.ContainsRune(".!?", rune(text[s.close-2])) && s.close < len(text) && text[s.close] == ' ' {
 		// "…on the ground." The quotation ended the sentence.
-		if next := strings.TrimLeft(text[s.close:min(s.close+40, len(text))], " "); next != "" && !startsLower(next) && !startsAttribution(next) {
+		if next := strings.TrimLeft(text[s.close:min(s.close+40, len(text))], " "); next != "" && !startsLower(next) && !startsAttribution(next) && !startsDash(next) {
 			afterEnd = s.close
 		}
 	}
@@ -477,6 +492,11 @@ func startsLower(s string) bool {
 	return unicode.IsLower(r)
 }
 
+// startsDash reports whether s opens with a dash ("--", "—", "–").
+func startsDash(s string) bool {
+	return strings.HasPrefix(s, "--") || strings.HasPrefix(s, "—") || strings.HasPrefix(s, "–")
+}
+
 // startsAttribution reports whether s opens with a speaker and a speech
 // verb ("Trump said", "the US president said"), within a few words.
 func startsAttribution(s string) bool {
@@ -539,6 +559,28 @@ func (a *attributor) after(after string, off int, runOn bool) (speaker, string, 
 	if lead := strings.TrimLeft(after, " "); runOn && lead == t && startsLower(t) {
 		fw := strings.ToLower(t[:strings.IndexFunc(t+" ", unicode.IsSpace)])
 		runsOn = !speechVerbs[fw] && !pronouns[fw]
+	}
+	// A signature after a dash, as digests and pull quotes write it:
+	// "“…” -- Kaja Kallas, to reporters", "“…” — Ruben Brekelmans,
+	// Dutch defence minister, to NOS".
+	if lead := strings.TrimLeft(after, " "); startsDash(lead) {
+		line := strings.TrimLeft(lead, "-—– ")
+		if k := strings.IndexByte(line, '\n'); k >= 0 {
+			line = line[:k]
+		}
+		at := off + len(after) - len(lead) + len(lead) - len(strings.TrimLeft(lead, "-—– "))
+		if name := cutPhrase(line); capitalised(name) && (hasPersonName(name) || a.knownPerson(name)) {
+			role := ""
+			if rest, ok := strings.CutPrefix(line[len(name):], ", "); ok {
+				if r := cutPhrase(rest); r != "" && !functionWords[strings.ToLower(strings.Fields(r)[0])] {
+					role = r
+				}
+			}
+			if spk, ok := a.resolvePhraseRole(name, role, at); ok {
+				return spk, a.via(line), true
+			}
+		}
+		return speaker{}, "", false
 	}
 	// A headline's "“…”: Ben Wallace on what Ukraine needs".
 	if lead := strings.TrimLeft(after, " "); strings.HasPrefix(lead, ":") {
@@ -840,9 +882,23 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 			// about (see byRole)
 			spk, ok = a.focus(off)
 		}
+		national := len(mods) > 0 && a.nationalities(mods)
+		if !ok && national && !a.anon {
+			// "President Nicușor Dan said … Dan added … the Romanian
+			// president said": the office fits the person the text is
+			// about, whose presentation named no other country.
+			if f, fok := a.focus(off); fok {
+				if s2, ok2 := a.byRole(h, off); ok2 && s2.id == f.id && !a.otherNation(s2.id, mods) {
+					spk, ok = s2, true
+				}
+			}
+		}
 		if ok {
 			spk.written = p
 			return spk, true
+		}
+		if national {
+			return speaker{}, false // an office is a person, not the country it names
 		}
 	}
 	if pronouns[lp] {
@@ -1174,10 +1230,15 @@ func (a *attributor) introSubject(intro string, at int) (speaker, bool) {
 	if len(ws) == 0 {
 		return speaker{}, false
 	}
+	if lead, _ := leadingPhrase(clause); anonymous(lead) {
+		a.anon = true // "One EU diplomat, on the annex:"
+		return speaker{}, false
+	}
 	if fw := strings.ToLower(clause[ws[0][0]:ws[0][1]]); fw == "he" || fw == "she" {
 		return a.resolvePhrase(clause[ws[0][0]:ws[0][1]], at+ws[0][0])
 	}
-	if name, k := leadingName(clause); name != "" && (hasPersonName(name) || a.knownPerson(name)) {
+	// "Merz, on ARD:": a surname alone, presented in full earlier
+	if name, k := leadingName(clause); name != "" && (hasPersonName(name) || a.knownPerson(name) || isNameWord(name) && a.fullNameBefore(name, at+k) != "") {
 		if spk, ok := a.resolvePhrase(name, at+k); ok && spk.id != "" {
 			return spk, true
 		}

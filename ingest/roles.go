@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -145,6 +146,33 @@ func (a *attributor) byRole(head string, off int, mods ...string) (speaker, bool
 	return best, bestAt >= 0
 }
 
+// nationalities reports whether every modifier of an office is a
+// country's adjective ("the Romanian president").
+func (a *attributor) nationalities(mods []string) bool {
+	for _, m := range mods {
+		if len(a.adjOf[m]) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// otherNation reports whether an actor's role names a country other
+// than the modifiers' ("President of France" is not "the Ukrainian
+// president").
+func (a *attributor) otherNation(id string, mods []string) bool {
+	role := strings.ToLower(a.roleOf(id))
+	for adj, names := range a.adjOf {
+		if slices.Contains(mods, adj) {
+			continue
+		}
+		if containsWord(role, adj) || slices.ContainsFunc(names, func(n string) bool { return containsWord(role, n) }) {
+			return true
+		}
+	}
+	return false
+}
+
 // isPerson reports whether an actor id is a person: a known person or
 // one the article introduces.
 func (a *attributor) isPerson(id string) bool {
@@ -220,7 +248,8 @@ func anonymous(p string) bool {
 	default:
 		return false
 	}
-	if hasPersonName(p) {
+	// (the determiner is no part of a name: "One EU diplomat")
+	if rest := strings.Fields(p)[1:]; hasPersonName(strings.Join(rest, " ")) {
 		return false
 	}
 	for _, w := range f {

@@ -1,0 +1,64 @@
+package ingest
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/briefbot/briefbot/briefings"
+)
+
+// TestAttributionForms pins one attribution form a row: the quotation
+// that holds has must go to speaker ("" for none, or a term).
+func TestAttributionForms(t *testing.T) {
+	b, err := briefings.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, text, has, speaker string
+	}{
+		{"dash signature after a full stop",
+			"* The EU wants a seat. \"If the guarantee is a list, Moscow will pick them off.\" -- Kaja Kallas, to reporters\n\n* Next item.",
+			"Moscow will pick them off", "kallas"},
+		{"dash signature of a new person with a role",
+			"\"Air policing is something we know how to do.\" -- Ruben Brekelmans, Dutch defence minister, to NOS\n",
+			"Air policing is something", "ruben-brekelmans"},
+		{"em dash signature",
+			"“We need guarantees that are ratified.” — Volodymyr Zelensky, in his evening address\n",
+			"ratified", "zelensky"},
+		{"bullet colon intro with a full name and a setting",
+			"* NATO Secretary General Mark Rutte, at the foreign ministers' meeting: \"Ukraine's path to NATO is irreversible.\"\n",
+			"path to NATO", "mark-rutte"},
+		{"bullet colon intro with a surname presented before",
+			"German Chancellor Friedrich Merz has again ruled out troops.\n\n* Merz, on ARD: \"We will not send the Bundeswehr without a mandate.\"\n",
+			"send the Bundeswehr", "friedrich-merz"},
+		{"colon intro with a participle",
+			"* Finnish President Alexander Stubb, writing in the Financial Times: \"Finland knows what it means to live next to Russia.\"\n",
+			"live next to Russia", "alexander-stubb"},
+		{"colon intro with a passive question in single marks",
+			"Finnish President Alexander Stubb spoke.\n\n* Stubb, asked later by Yle whether Finland would send troops: 'Not combat troops, but engineers and trainers, yes.'\n",
+			"Not combat troops", "alexander-stubb"},
+		{"an office with a country adjective is the person presented with it",
+			"In Bucharest, President Nicușor Dan said Romania would offer an air base. “Romania is ready,” Dan said.\n\nDan added that the offer depended on Washington. “We need clarity from the United States before we ask Romanians to accept more risk,” the Romanian president said.\n",
+			"We need clarity", "nicusor-dan"},
+		{"an unnamed source in a colon intro is no one",
+			"* One EU diplomat, on the state of the annex: \"It's a Christmas tree. Everyone is hanging their own ornament on it.\"\n",
+			"Christmas tree", ""},
+		{"scare-quoted label after a dash is no signature",
+			"Tomorrow: our explainer on the \"reassurance force\" -- who would command it.\n",
+			"reassurance force", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			found, _ := FindQuotes(b, tc.text)
+			for _, f := range found {
+				if strings.Contains(f.Text, tc.has) {
+					if f.Speaker != tc.speaker {
+						t.Fatalf("%q: speaker %q, want %q", f.Text, f.Speaker, tc.speaker)
+					}
+					return
+				}
+			}
+			t.Fatalf("no quotation holds %q in %+v", tc.has, found)
+		})
+	}
+}
