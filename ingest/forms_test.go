@@ -44,12 +44,36 @@ func TestAttributionForms(t *testing.T) {
 		{"an unnamed source in a colon intro is no one",
 			"* One EU diplomat, on the state of the annex: \"It's a Christmas tree. Everyone is hanging their own ornament on it.\"\n",
 			"Christmas tree", ""},
+		{"a participle clause before the subject",
+			"Melnychuk's comments came as allies prepare. Asked about the interview, Kremlin spokesman Dmitry Peskov told reporters in Moscow that Kyiv's demands showed it was \"not ready for a serious conversation.\" He said any arrangement would have to take into account \"the legitimate security interests of the Russian Federation,\" adding: \"Nobody will build a guarantee for Ukraine against Russia without Russia.\"\n",
+			"Nobody will build", "dmitry-peskov"},
+		{"a transcript's turn is its speaker's words",
+			"Taras Melnychuk, a negotiator, spoke to us.\n\nQ: What came out of it?\n\nMELNYCHUK: Progress, honestly. For the first time we discussed numbers.\n",
+			"we discussed numbers", "taras-melnychuk"},
+		{"an interviewer's unnamed label starts no turn",
+			"Taras Melnychuk spoke to us.\n\nQ: What came out of the meeting in London yesterday?\n",
+			"", ""},
+		{"a label that names a place starts no turn",
+			"KYIV: Ukraine's allies met on Tuesday to discuss the force.\n",
+			"", ""},
+		{"a new sentence after a quotation is not its attribution",
+			"Taras Melnychuk spoke first. Kremlin spokesman Dmitry Peskov said it was \"not ready for a serious conversation.\" He said any arrangement would have to take Russia into account.\n",
+			"serious conversation", "dmitry-peskov"},
+		{"a bare attribution after a full stop is one",
+			"President Donald Trump weighed in before dawn. \"The Europeans are finally stepping up. About time!\" Trump wrote on Truth Social, without referring to Romania.\n",
+			"finally stepping up", "trump"},
 		{"scare-quoted label after a dash is no signature",
 			"Tomorrow: our explainer on the \"reassurance force\" -- who would command it.\n",
 			"reassurance force", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			found, _ := FindQuotes(b, tc.text)
+			if tc.has == "" {
+				if len(found) > 0 {
+					t.Fatalf("found %+v, want none", found)
+				}
+				return
+			}
 			for _, f := range found {
 				if strings.Contains(f.Text, tc.has) {
 					if f.Speaker != tc.speaker {

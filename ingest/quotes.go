@@ -42,6 +42,9 @@ type Found struct {
 	Via string
 	// Scare marks quotation marks around a term, not speech.
 	Scare bool
+	// Turn marks a transcript's turn ("MELNYCHUK: Progress, honestly."):
+	// the speaker's own words without quotation marks.
+	Turn bool
 	// Offset is the byte offset of the opening mark in the text.
 	Offset int
 }
@@ -344,7 +347,69 @@ func FindQuotes(b *briefings.Briefing, text string) ([]Found, *nameTable) {
 		}
 		out = append(out, f)
 	}
+	out = append(out, a.turns()...)
+	slices.SortStableFunc(out, func(x, y Found) int { return x.Offset - y.Offset })
 	return out, a.names
+}
+
+// turnLabel is a transcript's speaker label at a line's start: one to
+// three words in capitals and a colon ("MELNYCHUK:", "NICK ROBINSON:").
+var turnLabel = regexp.MustCompile(`(?m)^[ \t]*(\p{Lu}[\p{Lu}\p{M}’'\-]*(?: \p{Lu}[\p{Lu}\p{M}’'\-]*){0,2}):[ \t]+`)
+
+// turns finds a transcript's turns: a speaker label in capitals that
+// names a person the article presents (or the briefing knows), and the
+// words after it up to the paragraph's end or the next label. Labels
+// that name no person ("Q:", "KYIV:", "UPDATE:") start no turn.
+func (a *attributor) turns() []Found {
+	text := a.text
+	var out []Found
+	locs := turnLabel.FindAllStringSubmatchIndex(text, -1)
+	for i, loc := range locs {
+		label := text[loc[2]:loc[3]]
+		if utf8.RuneCountInString(label) < 2 {
+			continue // "Q:", "A:"
+		}
+		start := loc[1]
+		end := len(text)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		for j := start; j < end; j++ {
+			if text[j] == '\n' {
+				if _, ok := paragraphBreak(text, j); ok {
+					end = j
+					break
+				}
+			}
+		}
+		words := strings.Fields(text[start:end])
+		if len(words) < 2 {
+			continue
+		}
+		spk, ok := a.resolvePhrase(labelName(label), loc[2])
+		a.anon = false
+		if !ok || spk.id == "" || !a.isPerson(spk.id) {
+			continue
+		}
+		end = trimRightSpace(text, start, end)
+		out = append(out, Found{
+			Text: strings.Join(words, " "), Pieces: []string{text[start:end]},
+			Sentence: strings.Join(strings.Fields(text[loc[0]:end]), " "),
+			Speaker:  spk.id, Written: label, Name: spk.name, Basis: BasisQuote, Turn: true, Offset: start,
+		})
+	}
+	return out
+}
+
+// labelName writes a label in capitals as a name: "NICK ROBINSON" →
+// "Nick Robinson".
+func labelName(s string) string {
+	ws := strings.Fields(strings.ToLower(s))
+	for i, w := range ws {
+		r, n := utf8.DecodeRuneInString(w)
+		ws[i] = string(unicode.ToUpper(r)) + w[n:]
+	}
+	return strings.Join(ws, " ")
 }
 
 func (a *attributor) attribute(i int, s span, prev []Found) Found {
@@ -370,7 +435,7 @@ func (a *attributor) attribute(i int, s span, prev []Found) Found {
 	afterEnd := min(sentenceEnd(text, s.close), ceil)
 	if s.close > 0 && strings.ContainsRune(".!?", rune(text[s.close-2])) && s.close < len(text) && text[s.close] == ' ' {
 		// "…on the ground." The quotation ended the sentence.
-		if next := strings.TrimLeft(text[s.close:min(s.close+40, len(text))], " "); next != "" && !startsLower(next) && !startsAttribution(next) && !startsDash(next) {
+		if next := strings.TrimLeft(text[s.close:min(s.close+40, len(text))], " "); next != "" && !startsLower(next) && !bareAttribution(text[s.close:sentenceEnd(text, s.close+1)]) && !startsDash(next) {
 			afterEnd = s.close
 		}
 	}
@@ -491,6 +556,44 @@ func startsLower(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.IsLower(r)
 }
+
+// bareAttribution reports whether a sentence that follows a quotation
+// ending in a full stop is only its attribution ("…ground." Trump said on
+// Tuesday.), not a new sentence of its own ("…conversation." He said any
+// arrangement would …).
+func bareAttribution(s string) bool {
+	if !startsAttribution(strings.TrimLeft(s, " ")) {
+		return false
+	}
+	ws := words(s)
+	for k, w := range ws {
+		lw := strings.ToLower(s[w[0]:w[1]])
+		if !speechVerbs[lw] {
+			continue
+		}
+		next := k + 1
+		if lw == "told" || lw == "tells" || lw == "asked" || lw == "asks" {
+			// the listener: "told reporters", "told the BBC"
+			for next < len(ws) && next < k+4 && !adjunctStarts[strings.ToLower(s[ws[next][0]:ws[next][1]])] {
+				next++
+			}
+		}
+		if next >= len(ws) {
+			return true
+		}
+		nw := s[ws[next][0]:ws[next][1]]
+		// "said Trump", "said on Tuesday", "wrote in a statement"; not
+		// "said any arrangement would …" nor "said that …"
+		return capitalised(nw) || adjunctStarts[strings.ToLower(nw)]
+	}
+	return false
+}
+
+// adjunctStarts open the phrases that may follow an attribution's verb
+// without a reported clause: a time, a place, a manner, a medium.
+var adjunctStarts = setOf("on", "in", "at", "as", "after", "before", "during", "while", "when", "with", "without", "from",
+	"to", "via", "through", "later", "earlier", "yesterday", "today", "tonight", "recently", "last", "this", "afterwards",
+	"again", "then", "simply", "flatly", "bluntly", "firmly", "quietly", "angrily", "shortly", "briefly", "late", "early")
 
 // startsDash reports whether s opens with a dash ("--", "—", "–").
 func startsDash(s string) bool {
