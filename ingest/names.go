@@ -134,6 +134,27 @@ var nameParticles = setOf("van", "von", "der", "den", "de", "du", "da", "di", "d
 var nonNames = setOf("officials", "analysts", "experts", "sources", "diplomats", "critics", "observers", "many", "some",
 	"others", "people", "it", "this", "that", "these", "those", "one", "we", "i", "you", "they", "he", "she")
 
+// institutionWords name a body or an event, never a person: a run of
+// capitalised words holding one ("Verkhovna Rada", "Security Council",
+// "Air Force One") is no one's name.
+var institutionWords = setOf("rada", "council", "parliament", "assembly", "commission", "ministry", "office", "committee",
+	"house", "senate", "bundestag", "congress", "kremlin", "pentagon", "force", "forces", "alliance", "union", "agency",
+	"service", "department", "forum", "summit", "conference", "government", "cabinet", "court", "bank", "fund",
+	"declaration", "memorandum", "treaty", "accord", "agreement", "compact", "plan", "initiative", "coalition",
+	"army", "navy", "guard", "command", "headquarters", "mission", "group", "party", "news", "times", "post",
+	"journal", "radio", "television", "tv", "street", "square", "palace", "élysée", "elysee", "downing")
+
+// institutional reports whether a run of capitalised words names a body
+// or an event rather than a person.
+func institutional(run string) bool {
+	for _, w := range strings.Fields(run) {
+		if institutionWords[strings.ToLower(strings.Trim(w, ",.;:’'"))] {
+			return true
+		}
+	}
+	return false
+}
+
 // propose reads a new person's name (and role) from a speaker phrase:
 // the last run of capitalised words that are not a title, at least two
 // words long ("Finnish President Alexander Stubb"); a lone surname names
@@ -178,7 +199,7 @@ func (t *nameTable) propose(p, role string) (id, name string, ok bool) {
 			return n.ID, n.Name, true
 		}
 	}
-	if len(run) < 2 || len(run) > 4 || nonNames[strings.ToLower(run[0])] {
+	if len(run) < 2 || len(run) > 4 || nonNames[strings.ToLower(run[0])] || institutional(full) {
 		return "", "", false
 	}
 	if role == "" {

@@ -386,7 +386,13 @@ func (a *attributor) turns() []Found {
 		if len(words) < 2 {
 			continue
 		}
-		spk, ok := a.resolvePhrase(labelName(label), loc[2])
+		// a label names someone the article has named before it
+		// ("Taras Melnychuk … MELNYCHUK:"), not a headline's words
+		name := labelName(label)
+		if strings.ContainsAny(label, "’'") || indexWord(text[:loc[0]], lastWord(name)) < 0 && !a.knownPerson(name) {
+			continue
+		}
+		spk, ok := a.resolvePhrase(name, loc[2])
 		a.anon = false
 		if !ok || spk.id == "" || !a.isPerson(spk.id) {
 			continue
@@ -733,6 +739,11 @@ func (a *attributor) after(after string, off int, runOn bool) (speaker, string, 
 				break
 			}
 			subj = subj[c+2:]
+			// "…, but not troops from NATO states": a clause of the
+			// sentence, not an attribution's subject
+			if startsLower(subj) && !strings.HasPrefix(subj, "the ") && !pronouns[strings.ToLower(strings.Fields(subj + " x")[0])] {
+				break
+			}
 		}
 		if k <= 9 || hasPersonName(strings.Split(subj, ",")[0]) {
 			if spk, ok := a.resolveSubject(subj, shift); ok {
@@ -1280,7 +1291,7 @@ func (a *attributor) namesOther(s, id string) bool {
 			return true
 		}
 	}
-	if loc := personRun.FindStringIndex(s); loc != nil && hasPersonName(s[loc[0]:loc[1]]) {
+	if loc := personRun.FindStringIndex(s); loc != nil && hasPersonName(s[loc[0]:loc[1]]) && !institutional(s[loc[0]:loc[1]]) {
 		mid, _, person, ok := a.names.match(s[loc[0]:loc[1]])
 		if !ok || person && mid != id {
 			return true // "the United States" is no one else speaking

@@ -243,6 +243,10 @@ func anonymous(p string) bool {
 	if len(f) < 2 {
 		return false
 	}
+	// "Kremlin officials", "EU diplomats": a body's people, unnamed
+	if last := strings.Trim(f[len(f)-1], ",.;:"); len(f) <= 4 && strings.HasSuffix(last, "s") && anonNouns[last] && !hasPersonName(p) {
+		return true
+	}
 	switch f[0] {
 	case "a", "an", "one", "another", "some", "several", "two", "three", "four", "many", "most", "other", "senior", "officials", "sources", "people":
 	default:
