@@ -988,6 +988,10 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 		a.anon = true
 		return speaker{}, false
 	}
+	written := p
+	if m := possessiveOffice.FindStringSubmatch(p); m != nil && len(nationKin(strings.ToLower(m[1]))) > 0 {
+		p = "the " + m[1] + " " + m[2] // "Poland’s defence minister": the Poland defence minister
+	}
 	if h := roleHead(p); h != "" {
 		mods := roleMods(p)
 		spk, ok := a.byRole(h, off, mods...)
@@ -1008,7 +1012,7 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 			}
 		}
 		if ok {
-			spk.written = p
+			spk.written = written
 			return spk, true
 		}
 		if national {
@@ -1062,6 +1066,10 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 	}
 	return speaker{}, false
 }
+
+// possessiveOffice is an office written with a country's possessive:
+// "Poland’s defence minister".
+var possessiveOffice = regexp.MustCompile(`^(\p{Lu}[\p{L}\-]+)[’']s\s+(.+)$`)
 
 // fullNameBefore finds, before off, the last mention of a surname with
 // the capitalised words before it ("Russian Foreign Minister Sergei
@@ -1141,6 +1149,21 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 				}
 				if spk, ok := a.resolvePhrase(nm, start+loc[2]); ok && spk.id != "" && a.isPerson(spk.id) {
 					first, firstAt = spk, loc[2]
+					break
+				}
+			}
+		}
+		// A person presented with a title inside the sentence: "In
+		// Berlin, Chancellor Friedrich Merz has said".
+		if firstAt < 0 {
+			for _, loc := range personRun.FindAllStringIndex(seg, -1) {
+				run := seg[loc[0]:loc[1]]
+				f := strings.Fields(run)
+				if a.inSpan[start+loc[0]] || !titleWords[strings.ToLower(f[0])] || !hasPersonName(run) || institutional(run) {
+					continue
+				}
+				if spk, ok := a.resolvePhrase(run, start+loc[0]); ok && spk.id != "" && a.isPerson(spk.id) {
+					first, firstAt = spk, loc[0]
 					break
 				}
 			}

@@ -106,6 +106,9 @@ func (a *attributor) byRole(head string, off int, mods ...string) (speaker, bool
 			for _, n := range a.adjOf[m] {
 				ok = ok || containsWord(ctx, n)
 			}
+			for _, n := range nationKin(m) {
+				ok = ok || containsWord(ctx, n)
+			}
 			if !ok {
 				return false
 			}
@@ -147,14 +150,45 @@ func (a *attributor) byRole(head string, off int, mods ...string) (speaker, bool
 }
 
 // nationalities reports whether every modifier of an office is a
-// country's adjective ("the Romanian president").
+// country's adjective or name ("the Romanian president", "Poland's
+// defence minister").
 func (a *attributor) nationalities(mods []string) bool {
 	for _, m := range mods {
-		if len(a.adjOf[m]) == 0 {
+		if len(a.adjOf[m]) == 0 && len(nationKin(m)) == 0 {
 			return false
 		}
 	}
 	return true
+}
+
+// demonyms maps a country's adjective to its names, for offices written
+// with either ("the German chancellor", "Germany's chancellor").
+var demonyms = map[string][]string{
+	"american": {"america", "united states", "us", "u.s."}, "australian": {"australia"}, "austrian": {"austria"},
+	"belarusian": {"belarus"}, "belgian": {"belgium"}, "british": {"britain", "united kingdom", "uk", "u.k."},
+	"bulgarian": {"bulgaria"}, "canadian": {"canada"}, "chinese": {"china"}, "croatian": {"croatia"},
+	"czech": {"czechia", "czech republic"}, "danish": {"denmark"}, "dutch": {"netherlands", "holland"},
+	"estonian": {"estonia"}, "european": {"europe", "eu"}, "finnish": {"finland"}, "french": {"france"},
+	"georgian": {"georgia"}, "german": {"germany"}, "greek": {"greece"}, "hungarian": {"hungary"},
+	"icelandic": {"iceland"}, "indian": {"india"}, "irish": {"ireland"}, "israeli": {"israel"}, "italian": {"italy"},
+	"japanese": {"japan"}, "latvian": {"latvia"}, "lithuanian": {"lithuania"}, "moldovan": {"moldova"},
+	"norwegian": {"norway"}, "polish": {"poland"}, "portuguese": {"portugal"}, "romanian": {"romania"},
+	"russian": {"russia"}, "slovak": {"slovakia"}, "slovenian": {"slovenia"}, "spanish": {"spain"},
+	"swedish": {"sweden"}, "swiss": {"switzerland"}, "turkish": {"turkey", "türkiye"}, "ukrainian": {"ukraine"},
+}
+
+// nationKin is the other words for a country a modifier names: its names
+// for an adjective ("german" → "germany"), its adjective for a name.
+func nationKin(m string) []string {
+	if ns, ok := demonyms[m]; ok {
+		return ns
+	}
+	for adj, ns := range demonyms {
+		if slices.Contains(ns, m) {
+			return append([]string{adj}, ns...)
+		}
+	}
+	return nil
 }
 
 // otherNation reports whether an actor's role names a country other
@@ -162,8 +196,20 @@ func (a *attributor) nationalities(mods []string) bool {
 // president").
 func (a *attributor) otherNation(id string, mods []string) bool {
 	role := strings.ToLower(a.roleOf(id))
+	kin := slices.Clone(mods)
+	for _, m := range mods {
+		kin = append(kin, nationKin(m)...)
+	}
+	for adj, names := range demonyms {
+		if slices.Contains(kin, adj) {
+			continue
+		}
+		if containsWord(role, adj) || slices.ContainsFunc(names, func(n string) bool { return containsWord(role, n) }) {
+			return true
+		}
+	}
 	for adj, names := range a.adjOf {
-		if slices.Contains(mods, adj) {
+		if slices.Contains(kin, adj) {
 			continue
 		}
 		if containsWord(role, adj) || slices.ContainsFunc(names, func(n string) bool { return containsWord(role, n) }) {
