@@ -80,6 +80,21 @@ func TestAttributionForms(t *testing.T) {
 		{"an office of another country is not the person in focus",
 			"French President Emmanuel Macron spoke in Paris.\n\n“We will not be there to patrol a line,” the Ukrainian president said.\n",
 			"patrol a line", ""},
+		{"a quotation inside a quotation is the inner speaker's",
+			"Anders Holm, a retired Danish general, spoke.\n\n“What is missing is the decision. I remember President Macron telling a room full of\ngenerals, ‘If we are not ready to respond, we should not go at all.’\nEveryone nodded.” Holm said.\n",
+			"not ready to respond", "macron"},
+		{"an inner quotation no words attribute stays unattributed",
+			"President Volodymyr Zelensky spoke. “In 1994 they told us, ‘Your borders will be respected, you have our word.’ We gave up our weapons,” he said.\n",
+			"Your borders will be respected", ""},
+		{"talks of",
+			"Emmanuel Macron talks of a force that would be “there for the long term”.\n",
+			"long term", "macron"},
+		{"a coordinated clause after the closing mark has its own speaker",
+			"Maria Zakharova has described the plan as “NATO occupation by the back door”, and Vladimir Putin said in March that troops would be “legitimate targets for our armed forces”.\n",
+			"back door", "zakharova"},
+		{"a body naming its creation gives a label",
+			"The French president said the coalition had agreed to create what it is calling the “Multinational Force Ukraine”, with a headquarters in Paris.\n",
+			"Multinational Force Ukraine", ""},
 		{"scare-quoted label after a dash is no signature",
 			"Tomorrow: our explainer on the \"reassurance force\" -- who would command it.\n",
 			"reassurance force", ""},
@@ -92,13 +107,18 @@ func TestAttributionForms(t *testing.T) {
 				}
 				return
 			}
-			for _, f := range found {
-				if strings.Contains(f.Text, tc.has) {
-					if f.Speaker != tc.speaker {
-						t.Fatalf("%q: speaker %q, want %q", f.Text, f.Speaker, tc.speaker)
-					}
-					return
+			// the innermost quotation that holds it
+			var got *Found
+			for i, f := range found {
+				if strings.Contains(f.Text, tc.has) && (got == nil || len(f.Text) < len(got.Text)) {
+					got = &found[i]
 				}
+			}
+			if got != nil {
+				if got.Speaker != tc.speaker {
+					t.Fatalf("%q: speaker %q, want %q", got.Text, got.Speaker, tc.speaker)
+				}
+				return
 			}
 			t.Fatalf("no quotation holds %q in %+v", tc.has, found)
 		})

@@ -196,7 +196,7 @@ var speechVerbs = setOf("said", "says", "say", "told", "tells", "added", "adds",
 	"observed", "observes", "quipped", "joked", "responded", "answered", "countered", "retorted", "boasted", "lamented",
 	"complained", "pledged", "asserted", "maintained", "contended", "repeated", "describing", "arguing", "stressing",
 	"noting", "claiming", "accusing", "urging", "vowing", "promising", "dismissing", "branding", "explaining", "repeating",
-	"began", "begins", "opened", "concluded", "pressed", "interjected", "interrupted", "mused", "sighed")
+	"began", "begins", "opened", "concluded", "talks", "talked", "spoke", "speaks", "pressed", "interjected", "interrupted", "mused", "sighed")
 
 // termMarkers before a quotation mark make it a term, not speech.
 var termMarkers = []string{"so-called", "so called", "dubbed", "known as", "termed", "labelled", "labeled", "the term", "the word", "the phrase"}
@@ -313,8 +313,8 @@ type outletName struct {
 // sentence's subject, and proposing new actors for names it does not
 // know (returned in the table).
 func FindQuotes(b *briefings.Briefing, text string) ([]Found, *nameTable) {
-	all := spans(text)
-	all = append(all, singleSpans(text, all)...)
+	doubles := spans(text)
+	all := append(slices.Clone(doubles), singleSpans(text, doubles)...)
 	slices.SortFunc(all, func(x, y span) int { return x.open - y.open })
 	a := &attributor{text: text, names: newNameTable(b), spans: all, roles: map[string]string{}}
 	a.adjOf = map[string][]string{}
@@ -348,8 +348,66 @@ func FindQuotes(b *briefings.Briefing, text string) ([]Found, *nameTable) {
 		out = append(out, f)
 	}
 	out = append(out, a.turns()...)
+	out = append(out, a.nested(doubles)...)
 	slices.SortStableFunc(out, func(x, y Found) int { return x.Offset - y.Offset })
 	return out, a.names
+}
+
+// nested finds the quotations in single marks inside a double-marked
+// one, a speaker quoting someone else ("“I remember President Macron
+// telling a room full of generals, ‘If we are not ready to respond, we
+// should not go at all.’ Everyone nodded.”"), and attributes each from
+// the words around it inside the outer quotation only; one no words
+// there attribute stays unattributed, never the outer speaker's.
+func (a *attributor) nested(doubles []span) []Found {
+	text := a.text
+	var out []Found
+	for _, d := range doubles {
+		for _, pc := range d.pieces {
+			ps, pe := pc[0], pc[1]
+			for i := ps; i < pe; {
+				r, w := utf8.DecodeRuneInString(text[i:])
+				if (r == '\'' || r == '‘') && (i == ps || strings.ContainsRune(" \n\t(—–", rune(text[i-1]))) && i+w < pe {
+					nr, _ := utf8.DecodeRuneInString(text[i+w:])
+					if end, ok := singleClose(text, i+w); ok && end < pe && (unicode.IsLetter(nr) || unicode.IsDigit(nr)) && wordCount(text[i+w:end]) >= 3 {
+						_, cw := utf8.DecodeRuneInString(text[end:])
+						out = append(out, a.attributeNested(span{pieces: [][2]int{{i + w, end}}, open: i, close: end + cw}, ps, pe))
+						i = end + cw
+						continue
+					}
+				}
+				i += w
+			}
+		}
+	}
+	return out
+}
+
+// attributeNested attributes a quotation inside another, reading only
+// the outer quotation's words between floor and ceil.
+func (a *attributor) attributeNested(s span, floor, ceil int) Found {
+	text := a.text
+	f := Found{Offset: s.open, Pieces: []string{text[s.pieces[0][0]:s.pieces[0][1]]}}
+	f.Text = strings.Join(strings.Fields(f.Pieces[0]), " ")
+	sStart := sentenceStart(text, s.open, floor)
+	afterEnd := min(sentenceEnd(text, s.close), ceil)
+	f.Sentence = strings.Join(strings.Fields(text[sStart:max(afterEnd, s.close)]), " ")
+	a.anon = false
+	defer func() { a.anon = false }()
+	if spk, via, ok := a.after(text[s.close:afterEnd], s.close, !endsSentence(f.Text)); ok && !a.anon {
+		f.Speaker, f.Written, f.Name, f.Via, f.Basis = spk.id, spk.written, spk.name, via, BasisQuote
+		return f
+	}
+	if a.anon {
+		return f
+	}
+	if spk, via, direct, ok := a.before(text[sStart:s.open], sStart); ok && !a.anon {
+		f.Speaker, f.Written, f.Name, f.Via, f.Basis = spk.id, spk.written, spk.name, via, BasisReport
+		if direct {
+			f.Basis = BasisQuote
+		}
+	}
+	return f
 }
 
 // turnLabel is a transcript's speaker label at a line's start: one to
@@ -705,6 +763,11 @@ func (a *attributor) after(after string, off int, runOn bool) (speaker, string, 
 		return speaker{}, "", false
 	}
 	first := strings.ToLower(t[ws[0][0]:ws[0][1]])
+	if first == "and" || first == "but" || first == "while" || first == "whereas" {
+		// "…”, and Vladimir Putin said in March that …": a new clause
+		// with its own speaker, not this quotation's attribution
+		return speaker{}, "", false
+	}
 	via := a.via(t)
 	if first == "according" && len(ws) > 1 && strings.ToLower(t[ws[1][0]:ws[1][1]]) == "to" {
 		rest := t[ws[1][1]:]
@@ -800,6 +863,14 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 		subj = trimAdverbs(subj)
 		start := off + (len(t[:ws[k][0]]) - len(subj))
 		if strings.HasSuffix(w, "ing") {
+			// "President Macron telling a room full of generals,": the
+			// name just before the participle is its subject
+			if tail := trailingName(subj); tail != "" && !strings.HasSuffix(strings.TrimRight(subj, " "), ",") {
+				if spk, ok := a.resolvePhrase(tail, start+len(strings.TrimRight(subj, " "))-len(tail)); ok && spk.id != "" && a.isPerson(spk.id) {
+					tail := strings.TrimSpace(t[ws[k][1]:])
+					return spk, via, endsIntro(t) && len(words(tail)) <= 6, true
+				}
+			}
 			// "…, warning that…", "adding that…": the subject is the
 			// sentence's own.
 			if spk, ok := a.sentenceSubject(off, off+ws[k][0]); ok {

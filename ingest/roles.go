@@ -332,6 +332,10 @@ var titleNouns = setOf("paper", "report", "study", "book", "article", "document"
 // is his speech).
 var callTerm = regexp.MustCompile(`(?i)\bwhat\s+(?:(?:is|are|was|were|has been|have been|is now|are now)\s+(?:called|termed|dubbed|known as|described as)|(?:some|many|others|\w+s)\s+(?:\w+\s+)?(?:call|term|dub|describe as|refer to as))\s*$`)
 
+// collectiveCall is a body naming its own creation: "what it is calling
+// the", "what they call": a label, not a person's speech.
+var collectiveCall = regexp.MustCompile(`(?i)\bwhat\s+(?:it|they)\s+(?:(?:is|are|has been|have been)\s+)?(?:now\s+)?(?:calling|calls|call|called|naming|names)(?:\s+(?:the|a|an))?\s*$`)
+
 // describedAs is a name given by no one in particular: "described by
 // officials as", "known as", "billed as".
 var describedAs = regexp.MustCompile(`(?i)(?:\b(?:described|billed|branded|labelled|labeled|referred to|characterised|characterized)\s+by\s+(?:some\s+|many\s+)?\w+\s+as|\b(?:is|are|was|were|been|being)\s+(?:often\s+|widely\s+)?(?:described|billed|branded|labelled|labeled|referred to)\s+as)\s*$`)
@@ -347,7 +351,7 @@ func termBefore(lb string, words int, endsSentence, capital bool) bool {
 			return true
 		}
 	}
-	if callTerm.MatchString(lb) || describedAs.MatchString(lb) {
+	if callTerm.MatchString(lb) || describedAs.MatchString(lb) || collectiveCall.MatchString(lb) {
 		return true
 	}
 	last := lastWord(strings.TrimRight(lb, ",:"))
