@@ -199,6 +199,13 @@ func (t *nameTable) propose(p, role string) (id, name string, ok bool) {
 			return n.ID, n.Name, true
 		}
 	}
+	// the same name with or without its diacritics ("Ionuț Moșteanu",
+	// "Ionut Mosteanu"): the actor the briefing has
+	for _, al := range t.known {
+		if al.person && al.text == al.name && slug(al.name) == slug(full) {
+			return al.id, al.name, true
+		}
+	}
 	if len(run) < 2 || len(run) > 4 || nonNames[strings.ToLower(run[0])] || institutional(full) {
 		return "", "", false
 	}
