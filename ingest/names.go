@@ -112,7 +112,9 @@ var openers = setOf("a", "an", "take", "or", "and", "but", "asked", "like", "unl
 	"when", "while", "as", "so", "then", "meanwhile", "however", "still", "even", "yet", "also", "now", "speaking",
 	"writing", "according", "both", "neither", "either", "last", "this", "that", "these", "those", "its", "his", "her",
 	"their", "our", "ask", "consider", "meet", "from", "with", "without", "by", "to", "during", "since", "until",
-	"if", "although", "though", "because", "where", "why", "how", "what", "who", "here", "there", "today", "yesterday")
+	"if", "although", "though", "because", "where", "why", "how", "what", "who", "here", "there", "today", "yesterday",
+	// a liveblog's time zones: "12.10 BST Dmitry Peskov said"
+	"bst", "gmt", "utc", "cet", "cest", "eet", "eest", "msk", "est", "edt", "pst", "pdt")
 
 // titleWords are words of a title or role, not of a name.
 var titleWords = setOf("president", "prime", "minister", "secretary", "chancellor", "spokeswoman", "spokesman",
@@ -142,7 +144,8 @@ var institutionWords = setOf("rada", "council", "parliament", "assembly", "commi
 	"service", "department", "forum", "summit", "conference", "government", "cabinet", "court", "bank", "fund",
 	"declaration", "memorandum", "treaty", "accord", "agreement", "compact", "plan", "initiative", "coalition",
 	"army", "navy", "guard", "command", "headquarters", "mission", "group", "party", "news", "times", "post",
-	"journal", "radio", "television", "tv", "street", "square", "palace", "élysée", "elysee", "downing")
+	"journal", "radio", "television", "tv", "street", "square", "palace", "élysée", "elysee", "downing", "école", "ecole",
+	"militaire", "academy", "institute", "institution", "university", "college", "school", "centre", "center")
 
 // institutional reports whether a run of capitalised words names a body
 // or an event rather than a person.

@@ -196,7 +196,8 @@ var speechVerbs = setOf("said", "says", "say", "told", "tells", "added", "adds",
 	"observed", "observes", "quipped", "joked", "responded", "answered", "countered", "retorted", "boasted", "lamented",
 	"complained", "pledged", "asserted", "maintained", "contended", "repeated", "describing", "arguing", "stressing",
 	"noting", "claiming", "accusing", "urging", "vowing", "promising", "dismissing", "branding", "explaining", "repeating",
-	"began", "begins", "opened", "concluded", "talks", "talked", "spoke", "speaks", "pressed", "interjected", "interrupted", "mused", "sighed")
+	"began", "begins", "opened", "concluded", "talks", "talked", "spoke", "speaks", "declaring", "stating",
+	"announcing", "asserting", "conceding", "admitting", "acknowledging", "recalling", "pressed", "interjected", "interrupted", "mused", "sighed")
 
 // termMarkers before a quotation mark make it a term, not speech.
 var termMarkers = []string{"so-called", "so called", "dubbed", "known as", "termed", "labelled", "labeled", "the term", "the word", "the phrase"}
@@ -228,6 +229,17 @@ func sentenceStart(text string, i, floor int) int {
 		}
 		if (c == '.' || c == '!' || c == '?') && j+1 < len(text) && (text[j+1] == ' ' || text[j+1] == '\n') && !isAbbrev(text, j) {
 			return j + 1
+		}
+		// a quotation that ended its sentence: "…that follow.” Sergei
+		// Lavrov, the foreign minister, went further"
+		if (c == '"' || strings.HasPrefix(text[j:], "”")) && j > 0 && strings.ContainsRune(".!?", rune(text[j-1])) {
+			k := j + 1
+			if c != '"' {
+				k = j + len("”")
+			}
+			if k < i && k+1 < len(text) && text[k] == ' ' && unicode.IsUpper(rune(text[k+1])) {
+				return k + 1
+			}
 		}
 	}
 	if floor == 0 || text[floor-1] == '\n' {
@@ -348,7 +360,7 @@ func FindQuotes(b *briefings.Briefing, text string) ([]Found, *nameTable) {
 		out = append(out, f)
 	}
 	out = append(out, a.turns()...)
-	out = append(out, a.nested(doubles)...)
+	out = append(out, a.nested(doubles, out)...)
 	slices.SortStableFunc(out, func(x, y Found) int { return x.Offset - y.Offset })
 	return out, a.names
 }
@@ -359,9 +371,13 @@ func FindQuotes(b *briefings.Briefing, text string) ([]Found, *nameTable) {
 // should not go at all.’ Everyone nodded.”"), and attributes each from
 // the words around it inside the outer quotation only; one no words
 // there attribute stays unattributed, never the outer speaker's.
-func (a *attributor) nested(doubles []span) []Found {
+func (a *attributor) nested(doubles []span, found []Found) []Found {
 	text := a.text
 	var out []Found
+	outer := map[int]string{} // the speaker of each quotation, by its opening mark
+	for _, f := range found {
+		outer[f.Offset] = f.Speaker
+	}
 	for _, d := range doubles {
 		for _, pc := range d.pieces {
 			ps, pe := pc[0], pc[1]
@@ -369,9 +385,17 @@ func (a *attributor) nested(doubles []span) []Found {
 				r, w := utf8.DecodeRuneInString(text[i:])
 				if (r == '\'' || r == '‘') && (i == ps || strings.ContainsRune(" \n\t(—–", rune(text[i-1]))) && i+w < pe {
 					nr, _ := utf8.DecodeRuneInString(text[i+w:])
-					if end, ok := singleClose(text, i+w); ok && end < pe && (unicode.IsLetter(nr) || unicode.IsDigit(nr)) && wordCount(text[i+w:end]) >= 3 {
+					if end, ok := nestedClose(text, i+w, pe); ok && (unicode.IsLetter(nr) || unicode.IsDigit(nr)) && wordCount(text[i+w:end]) >= 3 {
 						_, cw := utf8.DecodeRuneInString(text[end:])
-						out = append(out, a.attributeNested(span{pieces: [][2]int{{i + w, end}}, open: i, close: end + cw}, ps, pe))
+						f := a.attributeNested(span{pieces: [][2]int{{i + w, end}}, open: i, close: end + cw}, ps, pe)
+						if f.Speaker != "" && (f.Speaker == outer[d.open] || !a.isPerson(f.Speaker)) {
+							// a speaker quoting someone else ("The
+							// president said to me, '…'") is not the
+							// speaker; a country says nothing ("say to
+							// Moscow, '…'")
+							f.Speaker, f.Written, f.Name, f.Via, f.Basis = "", "", "", "", ""
+						}
+						out = append(out, f)
 						i = end + cw
 						continue
 					}
@@ -381,6 +405,31 @@ func (a *attributor) nested(doubles []span) []Found {
 		}
 	}
 	return out
+}
+
+// nestedClose finds the closing single mark of a quotation inside
+// another, before ceil: after the sentence's punctuation (",'" ".'"), or
+// before it ("'…first line of defence', nobody").
+func nestedClose(text string, from, ceil int) (int, bool) {
+	if end, ok := singleClose(text, from); ok && end < ceil {
+		return end, true
+	}
+	for j := from + 1; j < ceil; {
+		r, w := utf8.DecodeRuneInString(text[j:])
+		if r == '\n' {
+			if _, ok := paragraphBreak(text, j); ok {
+				return 0, false
+			}
+		}
+		if r == '’' || r == '\'' {
+			prev, _ := utf8.DecodeLastRuneInString(text[:j])
+			if unicode.IsLetter(prev) && j+w < ceil && strings.ContainsRune(",;:", rune(text[j+w])) {
+				return j, true
+			}
+		}
+		j += w
+	}
+	return 0, false
 }
 
 // attributeNested attributes a quotation inside another, reading only
@@ -412,7 +461,9 @@ func (a *attributor) attributeNested(s span, floor, ceil int) Found {
 
 // turnLabel is a transcript's speaker label at a line's start: one to
 // three words in capitals and a colon ("MELNYCHUK:", "NICK ROBINSON:").
-var turnLabel = regexp.MustCompile(`(?m)^[ \t]*(\p{Lu}[\p{Lu}\p{M}’'\-]*(?: \p{Lu}[\p{Lu}\p{M}’'\-]*){0,2}):[ \t]+`)
+// A role may come first with the name in brackets: "PRESENTER (CLAIRE
+// OKAFOR):".
+var turnLabel = regexp.MustCompile(`(?m)^[ \t]*(\p{Lu}[\p{Lu}\p{M}’'\-]*(?: \p{Lu}[\p{Lu}\p{M}’'\-]*){0,2})(?: \((\p{Lu}[\p{Lu}\p{M}’'\-]*(?: \p{Lu}[\p{Lu}\p{M}’'\-]*){1,2})\))?:[ \t]+`)
 
 // turns finds a transcript's turns: a speaker label in capitals that
 // names a person the article presents (or the briefing knows), and the
@@ -422,8 +473,13 @@ func (a *attributor) turns() []Found {
 	text := a.text
 	var out []Found
 	locs := turnLabel.FindAllStringSubmatchIndex(text, -1)
+	byLabel := map[string]speaker{} // a turn's speaker by the label's last word
 	for i, loc := range locs {
 		label := text[loc[2]:loc[3]]
+		role := ""
+		if loc[4] >= 0 {
+			role, label = strings.ToLower(label), text[loc[4]:loc[5]] // "PRESENTER (CLAIRE OKAFOR)"
+		}
 		if utf8.RuneCountInString(label) < 2 {
 			continue // "Q:", "A:"
 		}
@@ -447,14 +503,23 @@ func (a *attributor) turns() []Found {
 		// a label names someone the article has named before it
 		// ("Taras Melnychuk … MELNYCHUK:"), not a headline's words
 		name := labelName(label)
-		if strings.ContainsAny(label, "’'") || indexWord(text[:loc[0]], lastWord(name)) < 0 && !a.knownPerson(name) {
+		spk, ok := byLabel[lastWord(name)]
+		switch {
+		case ok:
+			// "OKAFOR:" after "PRESENTER (CLAIRE OKAFOR):"
+		case role != "" && hasPersonName(name):
+			// a label that presents its speaker
+			spk, ok = a.resolvePhraseRole(name, role, loc[2])
+		case strings.ContainsAny(label, "’'") || indexWord(text[:loc[0]], lastWord(name)) < 0 && !a.knownPerson(name):
 			continue
+		default:
+			spk, ok = a.resolvePhrase(name, loc[2])
 		}
-		spk, ok := a.resolvePhrase(name, loc[2])
 		a.anon = false
 		if !ok || spk.id == "" || !a.isPerson(spk.id) {
 			continue
 		}
+		byLabel[lastWord(name)] = spk
 		end = trimRightSpace(text, start, end)
 		out = append(out, Found{
 			Text: strings.Join(words, " "), Pieces: []string{text[start:end]},
@@ -849,6 +914,17 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 			return spk, via, endsIntro(t), true
 		}
 	}
+	// "Friedrich Merz has been candid that Berlin will contribute "…"":
+	// a person's stated view, without a speech verb
+	if m := candidThat.FindStringSubmatchIndex(t); m != nil && !hasSpeechVerb(t[m[1]:]) {
+		subj := trimAdverbs(t[:m[0]])
+		if c := strings.LastIndexAny(subj, ";:"); c >= 0 {
+			subj = subj[c+1:]
+		}
+		if spk, ok := a.resolveSubject(subj, off+len(t[:m[0]])-len(subj)); ok && spk.id != "" && a.isPerson(spk.id) {
+			return spk, via, false, true
+		}
+	}
 	tries := 0
 	for k := len(ws) - 1; k >= 0; k-- {
 		w := strings.ToLower(t[ws[k][0]:ws[k][1]])
@@ -925,6 +1001,10 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 	}
 	return speaker{}, "", false, false
 }
+
+// candidThat is a person's view stated through an adjective: "has been
+// candid that", "was adamant that", "is clear that".
+var candidThat = regexp.MustCompile(`\s(?:has been|had been|have been|was|is|were|are|remained|remains)\s+(?:\w+\s+)?(?:candid|clear|adamant|blunt|firm|explicit|frank|emphatic|insistent|categorical|unequivocal|open|upfront|adamant)\s+(?:about|in saying\s+)?that\b`)
 
 // passiveAux before a participle make it passive ("was asked"): its
 // subject did not speak.
@@ -1060,7 +1140,7 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 		return speaker{}, false
 	}
 	written := p
-	if m := possessiveOffice.FindStringSubmatch(p); m != nil && len(nationKin(strings.ToLower(m[1]))) > 0 {
+	if m := possessiveOffice.FindStringSubmatch(p); m != nil && len(nationKin(strings.ToLower(m[1]))) > 0 && roleHead("the "+m[1]+" "+m[2]) != "" {
 		p = "the " + m[1] + " " + m[2] // "Poland’s defence minister": the Poland defence minister
 	}
 	if h := roleHead(p); h != "" {
@@ -1081,6 +1161,15 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 					spk, ok = s2, true
 				}
 			}
+		}
+		if !ok && !a.anon && len(mods) > 0 {
+			// "the Kremlin spokesman" in a liveblog, whose entries run
+			// newest first: the one person the article presents with
+			// the qualified office, further down
+			if s2, ok2 := a.byRole(h, len(a.text), mods...); ok2 && a.isPerson(s2.id) {
+				spk, ok = s2, true
+			}
+			a.anon = false
 		}
 		if ok {
 			spk.written = written
@@ -1609,8 +1698,12 @@ func (a *attributor) presenter(open, floor int) (speaker, bool) {
 			return speaker{}, false
 		}
 		name, _ := leadingName(lastClause(strings.TrimSpace(sent)))
-		if name == "" || !a.knownPerson(name) {
-			return speaker{}, false
+		// (or a sentence about them answering: "She took a long time to
+		// answer." / "“I am grateful, of course…")
+		if lead := strings.ToLower(strings.Fields(strings.TrimSpace(sent) + " x")[0]); !(lead == "she" || lead == "he") || !hasAnswerWord(sent) {
+			if name == "" || !a.knownPerson(name) {
+				return speaker{}, false
+			}
 		}
 	}
 	for _, k := range a.spans {
@@ -1619,6 +1712,18 @@ func (a *attributor) presenter(open, floor int) (speaker, bool) {
 		}
 	}
 	return a.introSubject(strings.TrimSpace(sent), st+len(sent)-len(strings.TrimLeft(sent, " \n")))
+}
+
+// answerWords say that someone is about to speak.
+var answerWords = setOf("answer", "answered", "answers", "reply", "replied", "replies", "respond", "responded", "responds", "explain", "explained")
+
+func hasAnswerWord(s string) bool {
+	for _, w := range words(s) {
+		if answerWords[strings.ToLower(s[w[0]:w[1]])] {
+			return true
+		}
+	}
+	return false
 }
 
 // appositiveName is a capitalised name between commas.

@@ -330,11 +330,11 @@ var titleNouns = setOf("paper", "report", "study", "book", "article", "document"
 // callTerm is "what strategists call", "what some term", "what is known
 // as": a name for something, by no one in particular ("what he called"
 // is his speech).
-var callTerm = regexp.MustCompile(`(?i)\bwhat\s+(?:(?:is|are|was|were|has been|have been|is now|are now)\s+(?:called|termed|dubbed|known as|described as)|(?:some|many|others|\w+s)\s+(?:\w+\s+)?(?:call|term|dub|describe as|refer to as))\s*$`)
+var callTerm = regexp.MustCompile(`(?i)\bwhat\s+(?:(?:is|are|was|were|has been|have been|is now|are now)\s+(?:\w+ly\s+)?(?:called|termed|dubbed|known as|described as)|(?:some|many|others|\w+s)\s+(?:\w+\s+)?(?:call|term|dub|describe as|refer to as))\s*$`)
 
 // collectiveCall is a body naming its own creation: "what it is calling
 // the", "what they call": a label, not a person's speech.
-var collectiveCall = regexp.MustCompile(`(?i)\bwhat\s+(?:it|they)\s+(?:(?:is|are|has been|have been)\s+)?(?:now\s+)?(?:calling|calls|call|called|naming|names)(?:\s+(?:the|a|an))?\s*$`)
+var collectiveCall = regexp.MustCompile(`\b[Ww]hat\s+(?:it|they|[a-z]+s)\s+(?:[a-z]+\s+){0,3}(?:calling|calls|call|called|naming|names|dubbing|dub)(?:\s+(?:the|a|an))?\s*$`)
 
 // describedAs is a name given by no one in particular: "described by
 // officials as", "known as", "billed as".
