@@ -972,6 +972,16 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 			// "Zelensky welcomed the signals but said": the verbs share
 			// the sentence's subject
 			spk, ok = a.sentenceSubject(off, off+ws[k][0])
+			if !ok {
+				// "On her Telegram channel she mocked … and wrote that": the
+				// pronoun subject of the first verb
+				for _, w := range slices.Backward(words(subj)) {
+					if pw := subj[w[0]:w[1]]; (pw == "he" || pw == "she") && !a.inSpan[start+w[0]] {
+						spk, ok = a.resolvePhrase(pw, start+w[0])
+						break
+					}
+				}
+			}
 		}
 		if !ok {
 			// "what he called "…"": a pronoun just before the verb
@@ -1217,8 +1227,19 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 	}
 	// A surname alone ("Lavrov said", "de Vries said"): the full name
 	// given earlier.
-	if f := strings.Fields(p); len(f) >= 1 && isNameWord(f[len(f)-1]) && (len(f) == 1 || nameParticles[strings.ToLower(f[0])]) && off <= len(a.text) {
-		if full := a.fullNameBefore(f[len(f)-1], off); full != "" {
+	// A title before it ("Secretary Hegseth") is no part of the name; the
+	// full name may also follow in the paragraph ("…," he said,
+	// referring to U.S. Defense Secretary Pete Hegseth).
+	f := strings.Fields(p)
+	for len(f) > 1 && titleWords[strings.ToLower(strings.TrimRight(f[0], "."))] {
+		f = f[1:]
+	}
+	if len(f) >= 1 && isNameWord(f[len(f)-1]) && (len(f) == 1 || nameParticles[strings.ToLower(f[0])]) && off <= len(a.text) {
+		full := a.fullNameBefore(f[len(f)-1], off)
+		if full == "" {
+			full = a.fullNameAfter(f[len(f)-1], off)
+		}
+		if full != "" {
 			if id, name, ok := a.names.propose(full, role); ok {
 				return speaker{id: id, written: p, name: name}, true
 			}
@@ -1246,6 +1267,28 @@ func (a *attributor) fullNameBefore(surname string, off int) string {
 		}
 		full := strings.Join(strings.Fields(a.text[ms[i][0]:ms[i][1]]), " ")
 		if hasPersonName(full) {
+			return full
+		}
+	}
+	return ""
+}
+
+// fullNameAfter is fullNameBefore looking forward, to the end of the
+// paragraph at off.
+func (a *attributor) fullNameAfter(surname string, off int) string {
+	re, err := regexp.Compile(`(?:\p{Lu}[\p{L}’'\-\.]*\s+)+(?:(?:van|von|de|der|den|du|da|di|del|la|le|ter|ten)\s+)*` + regexp.QuoteMeta(surname) + `\b`)
+	if err != nil {
+		return ""
+	}
+	end := len(a.text)
+	if k := strings.Index(a.text[off:], "\n\n"); k >= 0 {
+		end = off + k
+	}
+	for _, m := range re.FindAllStringIndex(a.text[off:end], -1) {
+		if a.inSpan[off+m[0]] {
+			continue
+		}
+		if full := strings.Join(strings.Fields(a.text[off+m[0]:off+m[1]]), " "); hasPersonName(full) {
 			return full
 		}
 	}
