@@ -230,7 +230,7 @@ func tidy(s string) string {
 
 // clutterRE matches class and id words of page furniture around an
 // article: advertising, sharing, cookie banners, comments, related links.
-var clutterRE = regexp.MustCompile(`(?i)(^|[\s_-])(ad|ads|advert|advertisement|sponsor|sponsored|promo|share|social|cookie|cookies|consent|newsletter|comment|comments|related|most-read|outbrain|taboola|support|donate|donation|paywall|subscribe|subscription|contribute|membership|tags|topics)($|[\s_-])`)
+var clutterRE = regexp.MustCompile(`(?i)(^|[\s_-])(ad|ads|advert|advertisement|sponsor|sponsored|promo|share|social|cookie|cookies|consent|newsletter|comment|comments|related|most-read|outbrain|taboola|support|donate|donation|paywall|subscribe|subscription|contribute|contribution|contributions|appeal|membership|tags|topics)($|[\s_-])`)
 
 // stripClutter removes page furniture before extraction: Readability
 // scores whole blocks, so an advertisement inside the article's container

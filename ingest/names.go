@@ -145,7 +145,10 @@ var institutionWords = setOf("rada", "council", "parliament", "assembly", "commi
 	"declaration", "memorandum", "treaty", "accord", "agreement", "compact", "plan", "initiative", "coalition",
 	"army", "navy", "guard", "command", "headquarters", "mission", "group", "party", "news", "times", "post",
 	"journal", "radio", "television", "tv", "street", "square", "palace", "élysée", "elysee", "downing", "école", "ecole",
-	"militaire", "academy", "institute", "institution", "university", "college", "school", "centre", "center")
+	"militaire", "academy", "institute", "institution", "university", "college", "school", "centre", "center",
+	// and places
+	"sea", "ocean", "gulf", "bay", "strait", "river", "mountains", "coast", "peninsula", "island", "islands", "region",
+	"oblast", "valley", "airport", "base", "social")
 
 // institutional reports whether a run of capitalised words names a body
 // or an event rather than a person.

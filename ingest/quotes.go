@@ -45,6 +45,9 @@ type Found struct {
 	// Turn marks a transcript's turn ("MELNYCHUK: Progress, honestly."):
 	// the speaker's own words without quotation marks.
 	Turn bool
+	// weak marks a speaker taken from the quotation's neighbours (the
+	// quotation before, a presenting sentence), not from its own words.
+	weak bool
 	// Offset is the byte offset of the opening mark in the text.
 	Offset int
 }
@@ -359,7 +362,10 @@ func FindQuotes(b *briefings.Briefing, text string) ([]Found, *nameTable) {
 		}
 		out = append(out, f)
 	}
-	out = append(out, a.turns()...)
+	repeats(out)
+	turns := a.turns()
+	a.inTurns(out, turns)
+	out = append(out, turns...)
 	out = append(out, a.nested(doubles, out)...)
 	slices.SortStableFunc(out, func(x, y Found) int { return x.Offset - y.Offset })
 	return out, a.names
@@ -457,6 +463,65 @@ func (a *attributor) attributeNested(s span, floor, ceil int) Found {
 		}
 	}
 	return f
+}
+
+// repeats gives a quotation that repeats words attributed elsewhere in
+// the article (a pull quote, a headline's quotation), and has no
+// attribution of its own, to their speaker.
+func repeats(found []Found) {
+	for i := range found {
+		f := &found[i]
+		if f.Scare || f.Speaker != "" && !f.weak || wordCount(f.Text) < 4 {
+			continue
+		}
+		text := strings.TrimRight(f.Text, ".,!?")
+		for j, g := range found {
+			if j != i && g.Speaker != "" && !g.weak && !g.Scare && strings.Contains(g.Text, text) {
+				f.Speaker, f.Written, f.Name, f.Basis, f.Via = g.Speaker, g.Written, g.Name, BasisQuote, g.Via
+				break
+			}
+		}
+	}
+}
+
+// inTurns corrects quotations inside a transcript's turns: a speaker
+// quotes others ("when I met Secretary Rubio he said to me, "…""), so a
+// quotation given to the turn's own speaker is not theirs; one that
+// repeats words said earlier in the text (a presenter reading back a
+// guest's phrase, a clip's line) is the earlier speaker's.
+func (a *attributor) inTurns(found, turns []Found) {
+	for i := range found {
+		f := &found[i]
+		if f.Scare {
+			continue
+		}
+		for _, t := range turns {
+			if f.Offset < t.Offset || f.Offset >= t.Offset+len(t.Pieces[0]) {
+				continue
+			}
+			if f.Speaker == t.Speaker {
+				f.Speaker, f.Written, f.Name, f.Via, f.Basis = "", "", "", "", ""
+			}
+			if f.Speaker == "" && wordCount(f.Text) >= 3 {
+				if e, ok := echoed(strings.TrimRight(f.Text, ".,!?"), f.Offset, found, turns); ok && e.Speaker != t.Speaker {
+					f.Speaker, f.Written, f.Name, f.Basis = e.Speaker, e.Written, e.Name, BasisReport
+				}
+			}
+		}
+	}
+}
+
+// echoed finds the quotation or turn before off whose words hold text.
+func echoed(text string, off int, lists ...[]Found) (Found, bool) {
+	best, ok := Found{}, false
+	for _, l := range lists {
+		for _, g := range l {
+			if g.Offset < off && g.Speaker != "" && !g.Scare && strings.Contains(g.Text, text) && (!ok || g.Offset > best.Offset) {
+				best, ok = g, true
+			}
+		}
+	}
+	return best, ok
 }
 
 // turnLabel is a transcript's speaker label at a line's start: one to
@@ -655,6 +720,7 @@ func (a *attributor) attribute(i int, s span, prev []Found) Found {
 	if strings.TrimSpace(before) == "" && !hasSpeechVerb(after) {
 		if spk, ok := a.presenter(s.open, floor); ok {
 			f.Speaker, f.Written, f.Name, f.Basis = spk.id, spk.written, spk.name, BasisQuote
+			f.weak = true
 			return f
 		}
 	}
@@ -666,6 +732,7 @@ func (a *attributor) attribute(i int, s span, prev []Found) Found {
 		gap := text[a.spans[j].close:s.open]
 		if p.Speaker != "" && strings.Count(gap, "\n\n") <= 1 && len(gap) < 400 && !hasSpeechVerb(after) && !a.namesOther(gap, p.Speaker) {
 			f.Speaker, f.Written, f.Name, f.Basis, f.Via = p.Speaker, p.Written, p.Name, BasisQuote, p.Via
+			f.weak = true
 			return f
 		}
 	}
@@ -703,7 +770,10 @@ func bareAttribution(s string) bool {
 		next := k + 1
 		if lw == "told" || lw == "tells" || lw == "asked" || lw == "asks" {
 			// the listener: "told reporters", "told the BBC"
-			for next < len(ws) && next < k+4 && !adjunctStarts[strings.ToLower(s[ws[next][0]:ws[next][1]])] {
+			for next < len(ws) && next < k+3 && !adjunctStarts[s[ws[next][0]:ws[next][1]]] {
+				if strings.EqualFold(s[ws[next][0]:ws[next][1]], "that") {
+					return false // "told Europa Today that Kyiv was …"
+				}
 				next++
 			}
 		}
@@ -713,7 +783,7 @@ func bareAttribution(s string) bool {
 		nw := s[ws[next][0]:ws[next][1]]
 		// "said Trump", "said on Tuesday", "wrote in a statement"; not
 		// "said any arrangement would …" nor "said that …"
-		return capitalised(nw) || adjunctStarts[strings.ToLower(nw)]
+		return capitalised(nw) && next == k+1 || adjunctStarts[nw]
 	}
 	return false
 }
@@ -795,12 +865,23 @@ func (a *attributor) after(after string, off int, runOn bool) (speaker, string, 
 	// A signature after a dash, as digests and pull quotes write it:
 	// "“…” -- Kaja Kallas, to reporters", "“…” — Ruben Brekelmans,
 	// Dutch defence minister, to NOS".
-	if lead := strings.TrimLeft(after, " "); startsDash(lead) {
+	// The signature may stand on the next line, after a single hyphen
+	// (a pull quote, a quote of the day: "…"\n - Ben Wallace, …).
+	lead := strings.TrimLeft(after, " \t")
+	if rest, ok := strings.CutPrefix(lead, "\n"); ok {
+		lead = strings.TrimLeft(rest, " \t")
+		if !startsDash(lead) && !(strings.HasPrefix(lead, "- ") && !runOn) {
+			lead = "\n" // not a signature
+		}
+	} else if strings.HasPrefix(lead, "- ") && !runOn {
+		lead = "-" + lead
+	}
+	if startsDash(lead) || strings.HasPrefix(lead, "- ") {
 		line := strings.TrimLeft(lead, "-—– ")
 		if k := strings.IndexByte(line, '\n'); k >= 0 {
 			line = line[:k]
 		}
-		at := off + len(after) - len(lead) + len(lead) - len(strings.TrimLeft(lead, "-—– "))
+		at := off + strings.Index(after, line)
 		if name := cutPhrase(line); capitalised(name) && (hasPersonName(name) || a.knownPerson(name)) {
 			role := ""
 			if rest, ok := strings.CutPrefix(line[len(name):], ", "); ok {
@@ -1327,6 +1408,16 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 				first, firstAt = speaker{id: m.id, written: m.text, name: m.name}, m.at
 			}
 		}
+		if lead, at := leadingName(seg); lead != "" && isNameWord(lead) && !a.inSpan[start+at] && firstAt < 0 {
+			// "Meloni said Italy would …": a surname alone, named in full before
+			if full := a.fullNameBefore(lead, start+at); full != "" {
+				if _, _, _, known := a.names.match(lead); !known {
+					if id, name, ok := a.names.propose(full, ""); ok && a.isPerson(id) {
+						first, firstAt = speaker{id: id, written: lead, name: name}, at
+					}
+				}
+			}
+		}
 		if lead, at := leadingName(seg); lead != "" && hasPersonName(lead) && !a.inSpan[start+at] {
 			if _, _, _, known := a.names.match(lead); known {
 				// a known name: mentions has it
@@ -1341,6 +1432,15 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 		if lead, at := leadingPhrase(seg); firstAt < 0 && anonymous(lead) && !a.inSpan[min(start+at, len(a.inSpan)-1)] {
 			a.anon = true
 			return speaker{}, 0, false
+		}
+		// An unnamed person introduced within the sentence ("At a
+		// training area, a brigade commander who goes by the call sign
+		// "Lys" watches"): a pronoun after it is theirs.
+		if firstAt < 0 {
+			if loc := indefinitePerson.FindStringIndex(seg); loc != nil && !a.inSpan[start+loc[0]] && (pronounAt(seg, a.inSpan[start:end]) < 0 || loc[0] < pronounAt(seg, a.inSpan[start:end])) {
+				a.anon = true
+				return speaker{}, 0, false
+			}
 		}
 		// A name set off by commas: "the school's headmistress, Olena
 		// Kravets, looked at".
@@ -1362,7 +1462,11 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 			for _, loc := range personRun.FindAllStringIndex(seg, -1) {
 				run := seg[loc[0]:loc[1]]
 				f := strings.Fields(run)
-				if a.inSpan[start+loc[0]] || !titleWords[strings.ToLower(f[0])] || !hasPersonName(run) || institutional(run) {
+				titled := titleWords[strings.ToLower(f[0])]
+				if pw := lastWord(strings.TrimRight(seg[:loc[0]], " ")); titleWords[strings.ToLower(pw)] || roleNouns[strings.ToLower(pw)] {
+					titled = true // "Defence minister Denys Shmyhal is blunt"
+				}
+				if a.inSpan[start+loc[0]] || !titled || !hasPersonName(run) || institutional(run) {
 					continue
 				}
 				if spk, ok := a.resolvePhrase(run, start+loc[0]); ok && spk.id != "" && a.isPerson(spk.id) {
@@ -1398,6 +1502,10 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 	}
 	return speaker{}, 0, false
 }
+
+// indefinitePerson is "a brigade commander", "an official", "one
+// senior diplomat": someone the article does not name.
+var indefinitePerson = regexp.MustCompile(`\b(?:[Aa]n?|[Oo]ne)\s+(?:[a-z\-]+\s+){0,3}(?:commander|officer|soldier|official|diplomat|source|aide|insider|lawmaker|resident|staffer|spokesman|spokeswoman|spokesperson|adviser|advisor|analyst|negotiator|pilot|instructor|colonel|general)\b`)
 
 var pronounRE = regexp.MustCompile(`\b(he|she|He|She|his|her|His|Her)\b`)
 
@@ -1576,6 +1684,14 @@ func (a *attributor) introSubject(intro string, at int) (speaker, bool) {
 	}
 	if fw := strings.ToLower(clause[ws[0][0]:ws[0][1]]); fw == "he" || fw == "she" {
 		return a.resolvePhrase(clause[ws[0][0]:ws[0][1]], at+ws[0][0])
+	}
+	// "Committee chair Meg Hillier:": the name that ends a verbless intro
+	if ph := strings.TrimSuffix(strings.TrimSpace(clause), ":"); ph != clause && !hasSpeechVerb(ph) {
+		if tail := trailingName(ph); tail != "" && hasPersonName(tail) && !institutional(tail) {
+			if spk, ok := a.resolvePhrase(tail, at+strings.LastIndex(clause, tail)); ok && spk.id != "" && a.isPerson(spk.id) {
+				return spk, true
+			}
+		}
 	}
 	// "Merz, on ARD:": a surname alone, presented in full earlier
 	if name, k := leadingName(clause); name != "" && (hasPersonName(name) || a.knownPerson(name) || isNameWord(name) && a.fullNameBefore(name, at+k) != "") {

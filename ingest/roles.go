@@ -285,13 +285,22 @@ func (a *attributor) around(start, end int) string {
 // anonymous reports a speaker phrase that names no one: "one Nato
 // official", "a senior diplomat", "two people familiar with the talks".
 func anonymous(p string) bool {
+	for _, c := range []string{"and ", "but ", "while ", "And ", "But ", "While "} {
+		p = strings.TrimPrefix(strings.TrimSpace(p), c) // "…, and one EU diplomat described"
+	}
 	f := strings.Fields(strings.ToLower(strings.TrimSpace(p)))
 	if len(f) < 2 {
 		return false
 	}
 	// "Kremlin officials", "EU diplomats": a body's people, unnamed
 	if last := strings.Trim(f[len(f)-1], ",.;:"); len(f) <= 4 && strings.HasSuffix(last, "s") && anonNouns[last] && !hasPersonName(p) {
-		return true
+		body := true // every word before the noun names the body: "White House aides", not "Asked about soldiers"
+		for _, w := range strings.Fields(p)[:len(f)-1] {
+			body = body && capitalised(w) && !strings.HasSuffix(strings.ToLower(w), "ed")
+		}
+		if body {
+			return true
+		}
 	}
 	switch f[0] {
 	case "a", "an", "one", "another", "some", "several", "two", "three", "four", "many", "most", "other", "senior", "officials", "sources", "people":
