@@ -1419,9 +1419,9 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 			}
 		}
 		if lead, at := leadingName(seg); lead != "" && hasPersonName(lead) && !a.inSpan[start+at] {
-			if _, _, _, known := a.names.match(lead); known {
+			if _, _, person, known := a.names.match(lead); known && person {
 				// a known name: mentions has it
-			} else if id, name, ok := a.names.propose(lead, ""); ok {
+			} else if id, name, ok := a.names.propose(lead, ""); ok && a.isPerson(id) {
 				if firstAt < 0 || firstAt > len(lead) {
 					first, firstAt = speaker{id: id, written: lead, name: name}, 0
 				}
@@ -1466,7 +1466,15 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 				if pw := lastWord(strings.TrimRight(seg[:loc[0]], " ")); titleWords[strings.ToLower(pw)] || roleNouns[strings.ToLower(pw)] {
 					titled = true // "Defence minister Denys Shmyhal is blunt"
 				}
-				if a.inSpan[start+loc[0]] || !titled || !hasPersonName(run) || institutional(run) {
+				if a.inSpan[start+loc[0]] || !hasPersonName(run) || institutional(run) || a.isOutlet(run) {
+					continue
+				}
+				// any name the sentence gives, titled or not ("Such
+				// language does not alarm Gheorghe Stan, 67"), but not a
+				// listener or a medium ("told Die Welt", "to Al Jazeera")
+				before := strings.TrimRight(seg[:loc[0]], " ")
+				pw := strings.ToLower(lastWord(before))
+				if !titled && listenerWords[pw] && !strings.HasSuffix(strings.ToLower(before), "according to") {
 					continue
 				}
 				if spk, ok := a.resolvePhrase(run, start+loc[0]); ok && spk.id != "" && a.isPerson(spk.id) {
@@ -1502,6 +1510,10 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 	}
 	return speaker{}, 0, false
 }
+
+// listenerWords before a name make it a listener or a medium, not a
+// sentence's subject.
+var listenerWords = setOf("told", "tells", "to", "in", "on", "with", "for", "by", "from", "of", "at", "via", "interview", "telling")
 
 // indefinitePerson is "a brigade commander", "an official", "one
 // senior diplomat": someone the article does not name.
