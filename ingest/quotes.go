@@ -259,6 +259,11 @@ func skipBullet(text string, start, i int) int {
 			return start + len(b)
 		}
 	}
+	// a transcript's speaker label ("SHMYHAL: Mr Putin said …") is not
+	// part of the sentence either
+	if loc := turnLabel.FindStringIndex(text[start:min(len(text), start+90)]); loc != nil && loc[0] == 0 && start+loc[1] <= i {
+		return start + loc[1]
+	}
 	return start
 }
 
@@ -528,7 +533,7 @@ func echoed(text string, off int, lists ...[]Found) (Found, bool) {
 // three words in capitals and a colon ("MELNYCHUK:", "NICK ROBINSON:").
 // A role may come first with the name in brackets: "PRESENTER (CLAIRE
 // OKAFOR):".
-var turnLabel = regexp.MustCompile(`(?m)^[ \t]*(\p{Lu}[\p{Lu}\p{M}’'\-]*(?: \p{Lu}[\p{Lu}\p{M}’'\-]*){0,2})(?: \((\p{Lu}[\p{Lu}\p{M}’'\-]*(?: \p{Lu}[\p{Lu}\p{M}’'\-]*){1,2})\))?:[ \t]+`)
+var turnLabel = regexp.MustCompile(`(?m)^[ \t]*(\p{Lu}[\p{Lu}\p{M}’'\-]*(?: \p{Lu}[\p{Lu}\p{M}’'\-]*){0,2})(?: \(([\p{L}\p{M}’'\-\. ]{2,40})\))?:[ \t]+`)
 
 // turns finds a transcript's turns: a speaker label in capitals that
 // names a person the article presents (or the briefing knows), and the
@@ -543,7 +548,14 @@ func (a *attributor) turns() []Found {
 		label := text[loc[2]:loc[3]]
 		role := ""
 		if loc[4] >= 0 {
-			role, label = strings.ToLower(label), text[loc[4]:loc[5]] // "PRESENTER (CLAIRE OKAFOR)"
+			// "PRESENTER (CLAIRE OKAFOR)", or the name first: "IRYNA
+			// KOVAL (MODERATOR)", "MARTA HOLUB (Ukrainska Pravda)"
+			paren := text[loc[4]:loc[5]]
+			if paren == strings.ToUpper(paren) && hasPersonName(labelName(paren)) && !hasPersonName(labelName(label)) {
+				role, label = strings.ToLower(label), paren
+			} else {
+				role = strings.ToLower(paren)
+			}
 		}
 		if utf8.RuneCountInString(label) < 2 {
 			continue // "Q:", "A:"
