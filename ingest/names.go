@@ -130,10 +130,11 @@ var titleWords = setOf("president", "prime", "minister", "secretary", "chancello
 
 // nameParticles join the parts of a name in lower case: "Jan van Aken",
 // "Ursula von der Leyen".
-var nameParticles = setOf("van", "von", "der", "den", "de", "du", "da", "di", "del", "la", "le", "bin", "al", "ter", "ten")
+var nameParticles = setOf("van", "von", "der", "den", "de", "du", "da", "di", "del", "la", "le", "bin", "al", "ter", "ten",
+	"ó", "ní", "nic", "ua", "mac") // Irish: "Colm Ó Riordáin", "Catherine Ní Bhriain"
 
 // nonNames are capitalised words that start sentences or name no one.
-var nonNames = setOf("officials", "analysts", "experts", "sources", "diplomats", "critics", "observers", "many", "some",
+var nonNames = setOf("no", "every", "each", "any", "all", "officials", "analysts", "experts", "sources", "diplomats", "critics", "observers", "many", "some",
 	"others", "people", "it", "this", "that", "these", "those", "one", "we", "i", "you", "they", "he", "she")
 
 // institutionWords name a body or an event, never a person: a run of
@@ -212,7 +213,8 @@ func (t *nameTable) propose(p, role string) (id, name string, ok bool) {
 			return al.id, al.name, true
 		}
 	}
-	if len(run) < 2 || len(run) > 4 || nonNames[strings.ToLower(run[0])] || institutional(full) {
+	if len(run) < 2 || len(run) > 4 || nonNames[strings.ToLower(run[0])] || institutional(full) ||
+		len(run) == 2 && nameParticles[strings.ToLower(run[0])] { // "Ó Riordáin": a surname, not a full name
 		return "", "", false
 	}
 	if role == "" {

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -399,6 +400,15 @@ func (a *attributor) nested(doubles []span, found []Found) []Found {
 					if end, ok := nestedClose(text, i+w, pe); ok && (unicode.IsLetter(nr) || unicode.IsDigit(nr)) && wordCount(text[i+w:end]) >= 3 {
 						_, cw := utf8.DecodeRuneInString(text[end:])
 						f := a.attributeNested(span{pieces: [][2]int{{i + w, end}}, open: i, close: end + cw}, ps, pe)
+						if f.Speaker != "" && f.Speaker == outer[d.open] && pronouns[strings.ToLower(f.Written)] {
+							// "He recounted a conversation with Sergei
+							// Ryabkov: "He said to me, '…'"": the
+							// pronoun is the other person the outer
+							// quotation's sentence names
+							if o, ok := a.otherNamed(d.open, f.Speaker); ok {
+								f.Speaker, f.Name = o.id, o.name
+							}
+						}
 						if f.Speaker != "" && (f.Speaker == outer[d.open] || !a.isPerson(f.Speaker)) {
 							// a speaker quoting someone else ("The
 							// president said to me, '…'") is not the
@@ -441,6 +451,24 @@ func nestedClose(text string, from, ceil int) (int, bool) {
 		j += w
 	}
 	return 0, false
+}
+
+// otherNamed is the last person other than id named in the sentence
+// before off, outside quotation marks.
+func (a *attributor) otherNamed(off int, id string) (speaker, bool) {
+	st := sentenceStart(a.text, off, 0)
+	seg := a.text[st:off]
+	locs := personRun.FindAllStringIndex(seg, -1)
+	for _, loc := range slices.Backward(locs) {
+		run := seg[loc[0]:loc[1]]
+		if a.inSpan[st+loc[0]] || !hasPersonName(run) || institutional(run) {
+			continue
+		}
+		if spk, ok := a.resolvePhrase(run, st+loc[0]); ok && spk.id != id && a.isPerson(spk.id) {
+			return spk, true
+		}
+	}
+	return speaker{}, false
 }
 
 // attributeNested attributes a quotation inside another, reading only
@@ -1077,6 +1105,13 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 			}
 		}
 		if !ok {
+			// "a shift the judge described as "…"": an office just
+			// before the verb
+			if m := trailingOffice.FindString(subj); m != "" && (w == "described" || w == "called" || w == "termed" || w == "dubbed" || w == "branded") {
+				spk, ok = a.resolvePhrase(strings.TrimSpace(m), start+len(subj)-len(m))
+			}
+		}
+		if !ok {
 			// "what he called "…"": a pronoun just before the verb
 			if lw := lastWord(subj); pronouns[strings.ToLower(lw)] {
 				spk, ok = a.resolvePhrase(lw, start+len(subj)-len(lw))
@@ -1104,6 +1139,9 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 	}
 	return speaker{}, "", false, false
 }
+
+// trailingOffice is "the judge", "the retired diplomat" ending a phrase.
+var trailingOffice = regexp.MustCompile(`\b[Tt]he(?:\s+[a-z\-]+){0,2}\s+(?:` + strings.Join(slices.Sorted(maps.Keys(roleNouns)), "|") + `)\s*$`)
 
 // candidThat is a person's view stated through an adjective: "has been
 // candid that", "was adamant that", "is clear that".
@@ -1509,6 +1547,13 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 			}
 		}
 		pron := pronounAt(seg, a.inSpan[start:end])
+		if pron >= 0 && firstAt > pron {
+			// "His witness, Hugh Trevelyan-Marsh, …": a possessive opening
+			// the sentence, the name in apposition after it
+			if pw := seg[pron:min(len(seg), pron+4)]; (strings.HasPrefix(pw, "His ") || strings.HasPrefix(pw, "Her ")) && strings.TrimSpace(seg[:pron]) == "" {
+				pron = -1
+			}
+		}
 		if firstAt >= 0 && (pron < 0 || firstAt < pron) {
 			return first, start + firstAt, true
 		}
@@ -1692,7 +1737,10 @@ func (a *attributor) introSubject(intro string, at int) (speaker, bool) {
 			for n := 2; fw == "the" && n <= min(len(w), 5); n++ {
 				role = role || roleHead(main[:w[n-1][1]]) != ""
 			}
-			if fw == "he" || fw == "she" || capitalised(main) || role {
+			// (a clause with a verb: not an appositive office, "He
+			// recounted a talk with Sergei Ryabkov, Russia’s deputy
+			// foreign minister:")
+			if (fw == "he" || fw == "she" || capitalised(main) || role) && hasClauseVerb(main) {
 				clause = main
 				at += k + 2
 			}
@@ -1895,6 +1943,25 @@ func (a *attributor) presenter(open, floor int) (speaker, bool) {
 		}
 	}
 	return a.introSubject(strings.TrimSpace(sent), st+len(sent)-len(strings.TrimLeft(sent, " \n")))
+}
+
+// clauseVerbs are the verbs an intro's main clause commonly has.
+var clauseVerbs = setOf("was", "is", "were", "are", "had", "has", "have", "put", "went", "did", "got", "became", "seemed",
+	"sounded", "looked", "grew", "struck", "took", "gave", "made", "kept", "offered", "chose", "sees", "saw")
+
+// hasClauseVerb reports a verb in s: a speech verb, one of clauseVerbs,
+// or a word in -ed.
+func hasClauseVerb(s string) bool {
+	if hasSpeechVerb(s) {
+		return true
+	}
+	for _, w := range words(s) {
+		lw := s[w[0]:w[1]]
+		if clauseVerbs[lw] || len(lw) > 4 && strings.HasSuffix(lw, "ed") {
+			return true
+		}
+	}
+	return false
 }
 
 // answerWords say that someone is about to speak.

@@ -12,7 +12,8 @@ var roleNouns = setOf("president", "minister", "chancellor", "secretary", "gener
 	"spokesperson", "envoy", "senator", "ambassador", "commander", "chief", "premier", "leader", "diplomat", "presenter",
 	"correspondent", "governor", "admiral", "director", "head", "analyst", "chairman", "chairwoman", "chair", "congressman",
 	"congresswoman", "commissioner", "official", "representative", "adviser", "advisor", "researcher", "fellow", "expert",
-	"professor", "colonel", "officer", "negotiator", "king", "queen", "pope", "host", "anchor", "reporter", "editor")
+	"professor", "colonel", "officer", "negotiator", "king", "queen", "pope", "host", "anchor", "reporter", "editor",
+	"brigadier", "judge", "counsel", "lawyer", "major", "captain", "lieutenant", "sergeant", "marshal", "moderator")
 
 // roleKin are offices a writer uses for one another: a defence secretary
 // is also "the minister", a spokeswoman "the spokesperson".
@@ -313,8 +314,8 @@ func anonymous(p string) bool {
 	}
 	for _, w := range f {
 		w = strings.Trim(w, ",.;:")
-		if w == "he" || w == "she" {
-			return false // "a few minutes later he wrote"
+		if w == "he" || w == "she" || w == "the" {
+			return false // "a few minutes later he wrote", "a shift the judge described"
 		}
 		if roleNouns[w] || anonNouns[w] || roleNouns[strings.TrimSuffix(w, "s")] {
 			return true
@@ -327,7 +328,9 @@ func anonymous(p string) bool {
 // person familiar with the talks".
 var anonNouns = setOf("source", "sources", "person", "people", "aide", "aides", "insider", "insiders", "member", "members",
 	"lawmaker", "lawmakers", "soldier", "soldiers", "resident", "residents", "figure", "figures", "officials", "diplomats",
-	"observer", "observers", "participant", "participants", "staffer", "staffers")
+	"observer", "observers", "participant", "participants", "staffer", "staffers", "juror", "jurors", "voter", "voters",
+	"attendee", "attendees", "reader", "readers", "listener", "listeners", "villager", "villagers", "fisherman",
+	"farmer", "farmers", "worker", "workers", "student", "students", "pensioner", "pensioners", "woman", "man", "women", "men")
 
 // titleNouns before a quotation mark make it a title (of a paper, a
 // plan, an operation), not speech.
@@ -412,6 +415,12 @@ func (a *attributor) lastIndefinite(text string, heads []string) int {
 	for j := len(ws) - 1; j >= 0 && j >= len(ws)-3; j-- {
 		switch seg[ws[j][0]:ws[j][1]] {
 		case "a", "an", "one", "another":
+			// "Hugh Trevelyan-Marsh, a former British diplomat": an
+			// appositive presents a named person, no unnamed one
+			pre := strings.TrimRight(text[:max(0, lastAt-40)+ws[j][0]], " ")
+			if strings.HasSuffix(pre, ",") && isNameWord(lastWord(strings.TrimSuffix(pre, ","))) {
+				return -1
+			}
 			last = lastAt
 		case "the", "his", "her", "their":
 			return -1
