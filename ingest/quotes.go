@@ -230,6 +230,10 @@ func sentenceStart(text string, i, floor int) int {
 			if _, ok := paragraphBreak(text, j); ok || (j > 0 && text[j-1] == '\n') {
 				return skipBullet(text, j+1, i)
 			}
+			// a list item on its own line starts a sentence
+			if b := skipBullet(text, j+1, i); b > j+1 {
+				return b
+			}
 		}
 		if (c == '.' || c == '!' || c == '?') && j+1 < len(text) && (text[j+1] == ' ' || text[j+1] == '\n') && !isAbbrev(text, j) {
 			return j + 1
@@ -646,7 +650,19 @@ func labelName(s string) string {
 	return strings.Join(ws, " ")
 }
 
+// attribute finds a quotation's speaker (see attributeSpan). A word or
+// two in quotation marks that only a country or a body would "say"
+// ("what Ukrainians mean when they say "guarantee"", "it is "Article
+// 5-like"") is a term being mentioned.
 func (a *attributor) attribute(i int, s span, prev []Found) Found {
+	f := a.attributeSpan(i, s, prev)
+	if f.Speaker != "" && wordCount(f.Text) <= 2 && !endsSentence(f.Text) && !a.isPerson(f.Speaker) {
+		f.Speaker, f.Written, f.Name, f.Via, f.Basis, f.Scare = "", "", "", "", "", true
+	}
+	return f
+}
+
+func (a *attributor) attributeSpan(i int, s span, prev []Found) Found {
 	text := a.text
 	f := Found{Offset: s.open}
 	for _, p := range s.pieces {
@@ -1017,8 +1033,20 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 		return speaker{}, "", false, false
 	}
 	via := a.via(t)
-	// "According to X, "…""
+	// "…, her words, "…"", "in his words": the person the pronoun means
 	lt := strings.ToLower(t)
+	for _, pw := range []string{"her words,", "his words,", "her words:", "his words:", "in her words", "in his words"} {
+		if strings.HasSuffix(lt, pw) {
+			p := "he"
+			if strings.Contains(pw, "her") {
+				p = "she"
+			}
+			if spk, ok := a.resolvePhrase(p, off+len(t)-len(pw)); ok && spk.id != "" && a.isPerson(spk.id) {
+				return spk, via, false, true
+			}
+		}
+	}
+	// "According to X, "…""
 	if strings.HasPrefix(lt, "according to ") {
 		if spk, ok := a.resolvePhrase(cutPhrase(t[len("according to "):]), off+len("according to ")); ok {
 			return spk, via, endsIntro(t), true
@@ -1311,6 +1339,14 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 				spk, ok = s2, true
 			}
 			a.anon = false
+		}
+		if !ok {
+			// "the EU's foreign policy chief": a known actor's alias
+			// with the body's possessive ("EU foreign policy chief")
+			flat := strings.NewReplacer("'s ", " ", "’s ", " ").Replace(p)
+			if id, name, person, ok2 := a.names.match(flat); ok2 && person && flat != p {
+				spk, ok = speaker{id: id, name: name}, true
+			}
 		}
 		if ok {
 			spk.written = written
@@ -1792,8 +1828,11 @@ func (a *attributor) introSubject(intro string, at int) (speaker, bool) {
 			cand := ph[:w[n-1][1]]
 			if h := roleHead(cand); h != "" {
 				mods := roleMods(cand)
-				if spk, ok := a.byRole(h, at, mods...); ok || a.anon || len(mods) > 0 {
+				if spk, ok := a.byRole(h, at, mods...); ok || a.anon {
 					return spk, ok
+				}
+				if len(mods) > 0 {
+					return a.resolvePhrase(cand, at) // its other readings: an alias, a holder further on
 				}
 				return a.focus(at)
 			}

@@ -48,6 +48,8 @@ func roleMods(p string) []string {
 	var out []string
 	for _, w := range strings.Fields(p) {
 		if capitalised(w) && !strings.EqualFold(w, "the") {
+			// "the EU's top diplomat": the body, without its possessive
+			w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
 			out = append(out, strings.ToLower(w))
 		}
 	}
