@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -139,8 +140,26 @@ func notifyEditors(ctx context.Context, cfg config.Config, senders map[briefbot.
 	}
 	a := briefings.Answer{Kind: "draft", Title: "New draft: " + d.Source.Title,
 		Sections: []briefings.Section{{Text: draftSummary(d) + "\nReview it: briefbot review " + d.Source.ID}}}
-	if _, err := snd.Send(ctx, digest.Subscription{Platform: briefbot.Platform(cfg.Editors.Platform), Channel: cfg.Editors.Channel}, time.Now(), a); err != nil {
-		log.Warn("editors: sending", "err", err)
+	sub := digest.Subscription{Platform: briefbot.Platform(cfg.Editors.Platform), Channel: cfg.Editors.Channel}
+	// A rate limit is waited out (up to three tries, a minute each at
+	// most); any other error is logged, not retried, since the message may
+	// have gone out.
+	for try := 1; ; try++ {
+		_, err := snd.Send(ctx, sub, time.Now(), a)
+		var ra *digest.RetryAfterError
+		if err == nil {
+			return
+		}
+		if !errors.As(err, &ra) || try == 3 {
+			log.Warn("editors: sending", "draft", d.Source.ID, "err", err)
+			return
+		}
+		log.Info("editors: rate limited", "retry_after", ra.After)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(min(ra.After, time.Minute)):
+		}
 	}
 }
 

@@ -7,18 +7,22 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/briefbot/briefbot"
 	"github.com/briefbot/briefbot/bot"
 	"github.com/briefbot/briefbot/bot/console"
+	slackadapter "github.com/briefbot/briefbot/bot/slack"
 	"github.com/briefbot/briefbot/briefings"
 	"github.com/briefbot/briefbot/config"
 	"github.com/briefbot/briefbot/digest"
+	"github.com/briefbot/briefbot/ingest"
 )
 
 // TestWatchReloadsAcceptedDraft: a serve-side watcher picks up an
@@ -111,4 +115,69 @@ func TestPollFeedsNotifiesEditors(t *testing.T) {
 	if r := runWith(t, "", nil, "--briefing", dir, "drafts"); !strings.Contains(r.stdout, "harbour-times-2025-09-15") {
 		t.Fatalf("drafts: %s", r.stdout)
 	}
+}
+
+// TestNotifyEditorsSlack: the editors' message goes out through the real
+// Slack sender (slack-go against a local server that answers like
+// chat.postMessage, with a 429 and Retry-After first), and an article
+// title that tries to ping the channel reaches Slack escaped.
+func TestNotifyEditorsSlack(t *testing.T) {
+	var (
+		mu    sync.Mutex
+		posts []url.Values
+		calls int
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/chat.postMessage") {
+			w.Write([]byte(`{"ok":false,"error":"unknown_method"}`))
+			return
+		}
+		r.ParseForm()
+		if r.Header.Get("Authorization") != "Bearer xoxb-test" && r.PostForm.Get("token") != "xoxb-test" {
+			w.Write([]byte(`{"ok":false,"error":"invalid_auth"}`))
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if calls++; calls == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			w.Write([]byte(`{"ok":false,"error":"ratelimited"}`))
+			return
+		}
+		posts = append(posts, r.PostForm)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"ok":true,"channel":"` + r.PostForm.Get("channel") + `","ts":"1700000000.000100"}`))
+	}))
+	defer srv.Close()
+	a, err := slackadapter.New(slackadapter.Config{BotToken: "xoxb-test", SigningSecret: "s", APIURL: srv.URL + "/api/",
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, bot.New(mustEmbedded(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Config{Editors: &config.Editors{Platform: "slack", Channel: "C0EDITORS"}}
+	d := ingest.Draft{Source: ingest.DraftSource{ID: "harbour-times-2025-09-15", Outlet: "Harbour Times", Title: "<!channel> @everyone: a guarantee", Date: "2025-09-15"}}
+	notifyEditors(context.Background(), cfg, map[briefbot.Platform]digest.Sender{"slack": a.Sender()}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	mu.Lock()
+	defer mu.Unlock()
+	if calls != 2 || len(posts) != 1 {
+		t.Fatalf("calls %d, posts %d: want a retry after the 429, then one post", calls, len(posts))
+	}
+	p := posts[0]
+	body := p.Get("text") + p.Get("blocks")
+	if p.Get("channel") != "C0EDITORS" || !strings.Contains(body, "briefbot review harbour-times-2025-09-15") {
+		t.Fatalf("post: %v", p)
+	}
+	if strings.Contains(body, "<!channel>") || !strings.Contains(body, "&lt;!channel&gt;") {
+		t.Fatalf("the title's ping reached Slack unescaped: %s", body)
+	}
+}
+
+func mustEmbedded(t *testing.T) *briefings.Briefing {
+	t.Helper()
+	b, err := briefings.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
