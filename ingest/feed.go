@@ -70,6 +70,16 @@ func (p *Poller) save(m map[string]*feedState) error {
 func (p *Poller) Poll(ctx context.Context, b *briefings.Briefing, feedURL string) ([]Draft, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	// serve's poller and "briefbot ingest --feed" may poll at once: the
+	// state file is read, updated and written under a lock between them
+	if err := os.MkdirAll(filepath.Dir(p.State), 0o755); err != nil {
+		return nil, fmt.Errorf("feed state: %w", err)
+	}
+	unlock, err := lockFile(ctx, p.State+".lock")
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	lim := p.Limits.withDefaults()
 	states, err := p.load()
 	if err != nil {
