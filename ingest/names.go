@@ -126,7 +126,9 @@ var titleWords = setOf("president", "prime", "minister", "secretary", "chancello
 	"sen", "gen", "rep", "gov", "lt", "col", "sgt", "capt", "maj", "adm", "prof", "dr", "mr", "mrs", "ms", "co-leader",
 	"host", "co-host", "anchor", "presenter", "moderator", "chair", "chairman", "chairwoman", "lieutenant", "major",
 	"brigadier", "captain", "sergeant", "marshal", "field", "mep", "mp", "meps", "mps", "congressman", "congresswoman",
-	"lawmaker", "headmistress", "headmaster", "mayor-elect")
+	"lawmaker", "headmistress", "headmaster", "mayor-elect",
+	// military ranks in more than one word: "Air Vice-Marshal Catriona Blake", "Rear Admiral"
+	"air", "vice-marshal", "vice-admiral", "rear", "commodore", "wing", "squadron", "corporal", "judge", "justice")
 
 // nameParticles join the parts of a name in lower case: "Jan van Aken",
 // "Ursula von der Leyen".

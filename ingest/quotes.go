@@ -245,7 +245,7 @@ func sentenceStart(text string, i, floor int) int {
 			if c != '"' {
 				k = j + len("”")
 			}
-			if k < i && k+1 < len(text) && text[k] == ' ' && unicode.IsUpper(rune(text[k+1])) {
+			if k < i && k+1 < len(text) && (text[k] == ' ' || text[k] == '\n') && unicode.IsUpper(rune(text[k+1])) {
 				return k + 1
 			}
 		}
@@ -683,9 +683,11 @@ func (a *attributor) attributeSpan(i int, s span, prev []Found) Found {
 		ceil = a.spans[i+1].open
 	}
 	afterEnd := min(sentenceEnd(text, s.close), ceil)
-	if s.close > 0 && strings.ContainsRune(".!?", rune(text[s.close-2])) && s.close < len(text) && text[s.close] == ' ' {
-		// "…on the ground." The quotation ended the sentence.
-		if next := strings.TrimLeft(text[s.close:min(s.close+40, len(text))], " "); next != "" && !startsLower(next) && !bareAttribution(text[s.close:sentenceEnd(text, s.close+1)]) && !startsDash(next) {
+	// (the punctuation before the closing mark, which may be several bytes)
+	if pe := s.pieces[len(s.pieces)-1][1]; pe > 0 && strings.ContainsRune(".!?", rune(text[pe-1])) && s.close < len(text) && (text[s.close] == ' ' || text[s.close] == '\n') {
+		// "…on the ground." The quotation ended the sentence (or the line:
+		// a list's next item is no attribution of this one).
+		if next := strings.TrimLeft(text[s.close:min(s.close+40, len(text))], " \n"); next != "" && !startsLower(next) && !bareAttribution(strings.TrimLeft(text[s.close:sentenceEnd(text, s.close+1)], " \n")) && !startsDash(next) && !strings.HasPrefix(next, "- ") {
 			afterEnd = s.close
 		}
 	}
@@ -740,7 +742,10 @@ func (a *attributor) attributeSpan(i int, s span, prev []Found) Found {
 	if len(prev) > 0 && prev[len(prev)-1].Speaker != "" {
 		p := prev[len(prev)-1]
 		gap := text[a.spans[i-1].close:s.open]
-		if sameSentence(gap) && !a.namesOther(gap, p.Speaker) {
+		// (a quotation that ended its sentence, "…small thing."\nItaly: …,
+		// is followed by a new one)
+		ended := strings.ContainsAny(strings.TrimRight(p.Text, " ")[max(0, len(strings.TrimRight(p.Text, " "))-1):], ".!?") && !startsLower(strings.TrimLeft(gap, " \n"))
+		if sameSentence(gap) && !ended && !a.namesOther(gap, p.Speaker) {
 			f.Speaker, f.Written, f.Name, f.Via = p.Speaker, p.Written, p.Name, p.Via
 			f.Basis = BasisReport
 			if endsIntro(gap) && strings.HasSuffix(strings.TrimRight(gap, " \n"), ":") {
@@ -1033,6 +1038,12 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 		return speaker{}, "", false, false
 	}
 	via := a.via(t)
+	// "In Vermeersch’s view, "…"", "in Kallas's words,": the person named
+	if m := possessiveView.FindStringSubmatchIndex(t); m != nil {
+		if spk, ok := a.resolvePhrase(t[m[2]:m[3]], off+m[2]); ok && spk.id != "" && a.isPerson(spk.id) {
+			return spk, via, false, true
+		}
+	}
 	// "…, her words, "…"", "in his words": the person the pronoun means
 	lt := strings.ToLower(t)
 	for _, pw := range []string{"her words,", "his words,", "her words:", "his words:", "in her words", "in his words"} {
@@ -1170,6 +1181,9 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 
 // trailingOffice is "the judge", "the retired diplomat" ending a phrase.
 var trailingOffice = regexp.MustCompile(`\b[Tt]he(?:\s+[a-z\-]+){0,2}\s+(?:` + strings.Join(slices.Sorted(maps.Keys(roleNouns)), "|") + `)\s*$`)
+
+// possessiveView is "in X's view," / "in X's words," closing an intro.
+var possessiveView = regexp.MustCompile(`(?:^|\s)[Ii]n\s+((?:\p{Lu}[\p{L}\-]*\s+){0,3}\p{Lu}[\p{L}\-]*)[’']s\s+(?:view|words|telling|account|opinion|phrase)[,:]?$`)
 
 // candidThat is a person's view stated through an adjective: "has been
 // candid that", "was adamant that", "is clear that".
@@ -1610,7 +1624,7 @@ var listenerWords = setOf("told", "tells", "to", "in", "on", "with", "for", "by"
 
 // indefinitePerson is "a brigade commander", "an official", "one
 // senior diplomat": someone the article does not name.
-var indefinitePerson = regexp.MustCompile(`\b(?:[Aa]n?|[Oo]ne)\s+(?:[a-z\-]+\s+){0,3}(?:commander|officer|soldier|official|diplomat|source|aide|insider|lawmaker|resident|staffer|spokesman|spokeswoman|spokesperson|adviser|advisor|analyst|negotiator|pilot|instructor|colonel|general)\b`)
+var indefinitePerson = regexp.MustCompile(`\b(?:[Aa]n?|[Oo]ne)\s+(?:[a-z\-]+\s+){0,3}(?:commander|officer|soldier|official|planner|diplomat|source|aide|insider|lawmaker|resident|staffer|spokesman|spokeswoman|spokesperson|adviser|advisor|analyst|negotiator|pilot|instructor|colonel|general)\b`)
 
 var pronounRE = regexp.MustCompile(`\b(he|she|He|She|his|her|His|Her)\b`)
 
@@ -1971,7 +1985,10 @@ func (a *attributor) presenter(open, floor int) (speaker, bool) {
 		// (or a sentence about them answering: "She took a long time to
 		// answer." / "“I am grateful, of course…")
 		if lead := strings.ToLower(strings.Fields(strings.TrimSpace(sent) + " x")[0]); !(lead == "she" || lead == "he") || !hasAnswerWord(sent) {
-			if name == "" || !a.knownPerson(name) {
+			// (or one who was just reported speaking: "Ingrid Solvang, a
+			// senior fellow, told HBC that …" / "“This is not…")
+			lead, _ := leadingName(strings.TrimSpace(sent))
+			if (name == "" || !a.knownPerson(name)) && !(hasSpeechVerb(sent) && hasPersonName(lead) && !institutional(lead)) {
 				return speaker{}, false
 			}
 		}

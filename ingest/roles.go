@@ -288,7 +288,7 @@ func (a *attributor) around(start, end int) string {
 // anonymous reports a speaker phrase that names no one: "one Nato
 // official", "a senior diplomat", "two people familiar with the talks".
 func anonymous(p string) bool {
-	for _, c := range []string{"and ", "but ", "while ", "And ", "But ", "While "} {
+	for _, c := range []string{"and ", "but ", "while ", "as ", "though ", "when ", "And ", "But ", "While ", "As ", "Though ", "When "} {
 		p = strings.TrimPrefix(strings.TrimSpace(p), c) // "…, and one EU diplomat described"
 	}
 	f := strings.Fields(strings.ToLower(strings.TrimSpace(p)))
@@ -331,7 +331,7 @@ func anonymous(p string) bool {
 var anonNouns = setOf("source", "sources", "person", "people", "aide", "aides", "insider", "insiders", "member", "members",
 	"lawmaker", "lawmakers", "soldier", "soldiers", "resident", "residents", "figure", "figures", "officials", "diplomats",
 	"observer", "observers", "participant", "participants", "staffer", "staffers", "juror", "jurors", "voter", "voters",
-	"attendee", "attendees", "reader", "readers", "listener", "listeners", "villager", "villagers", "fisherman",
+	"attendee", "attendees", "planner", "planners", "reader", "readers", "listener", "listeners", "villager", "villagers", "fisherman",
 	"farmer", "farmers", "worker", "workers", "student", "students", "pensioner", "pensioners", "woman", "man", "women", "men")
 
 // titleNouns before a quotation mark make it a title (of a paper, a
@@ -348,6 +348,10 @@ var callTerm = regexp.MustCompile(`(?i)\bwhat\s+(?:(?:is|are|was|were|has been|h
 
 // collectiveCall is a body naming its own creation: "what it is calling
 // the", "what they call": a label, not a person's speech.
+// groupCall is an unnamed group's label: "a U.S. role that officials
+// have privately taken to calling the "backstop"".
+var groupCall = regexp.MustCompile(`\b(?:officials|diplomats|analysts|planners|critics|observers|insiders|strategists|aides|commentators|experts|some|many|others)\s+(?:[a-z]+\s+){0,4}(?:calling|call|calls|called|dub|dubbing|dubbed|term|termed|refer to as|describe as)(?:\s+(?:it|the|a|an))?\s*$`)
+
 var collectiveCall = regexp.MustCompile(`\b[Ww]hat\s+(?:it|they|[a-z]+s)\s+(?:[a-z]+\s+){0,3}(?:calling|calls|call|called|naming|names|dubbing|dub)(?:\s+(?:the|a|an))?\s*$`)
 
 // describedAs is a name given by no one in particular: "described by
@@ -365,7 +369,7 @@ func termBefore(lb string, words int, endsSentence, capital bool) bool {
 			return true
 		}
 	}
-	if callTerm.MatchString(lb) || describedAs.MatchString(lb) || collectiveCall.MatchString(lb) {
+	if callTerm.MatchString(lb) || describedAs.MatchString(lb) || collectiveCall.MatchString(lb) || groupCall.MatchString(lb) {
 		return true
 	}
 	last := lastWord(strings.TrimRight(lb, ",:"))
