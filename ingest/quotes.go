@@ -1045,7 +1045,7 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 		}
 	}
 	// "…, her words, "…"", "in his words": the person the pronoun means
-	lt := strings.ToLower(t)
+	lt := asciiLower(t) // (byte offsets in lt are offsets in t)
 	for _, pw := range []string{"her words,", "his words,", "her words:", "his words:", "in her words", "in his words"} {
 		if strings.HasSuffix(lt, pw) {
 			p := "he"
