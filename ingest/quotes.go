@@ -699,9 +699,28 @@ func (a *attributor) attributeSpan(i int, s span, prev []Found) Found {
 	// A term in quotation marks: "so-called "X"".
 	lb := strings.ToLower(strings.TrimRight(before, " "))
 	if termBefore(lb, n, endsSentence(f.Text), capitalised(f.Text)) && !(titleNouns[lastWord(lb)] && verbNear(strings.TrimSuffix(lb, lastWord(lb)))) ||
-		titleAfterPossessive(before, f.Text) || (n <= 3 || n <= 6 && titleCase(f.Text)) && !endsSentence(f.Text) && attributive(text[s.close:]) {
+		titleAfterPossessive(before, f.Text) {
 		f.Scare = true
 		return f
+	}
+	// "the "backstop" that European leaders have spent months …": a
+	// word named by the article, then qualified
+	if n == 1 && strings.HasSuffix(lb, " the") && !endsSentence(f.Text) {
+		if rest := strings.TrimLeft(text[s.close:min(len(text), s.close+12)], " "); strings.HasPrefix(rest, "that ") || strings.HasPrefix(rest, "which ") || strings.HasPrefix(rest, "—") || strings.HasPrefix(rest, "– ") {
+			f.Scare = true
+			return f
+		}
+	}
+	if (n <= 3 || n <= 6 && titleCase(f.Text)) && !endsSentence(f.Text) && attributive(text[s.close:]) {
+		// A modifier in quotation marks ("a "very productive" call") is a
+		// term, unless a person's reported words hold it: "Trump wrote
+		// that he had had a "very productive" call".
+		if spk, _, _, ok := a.before(before, max(sStart, floor)); !ok || !startsLower(f.Text) || titleCase(f.Text) || !a.isPerson(spk.id) || !reportClause.MatchString(lb) {
+			a.anon = false
+			f.Scare = true
+			return f
+		}
+		a.anon = false
 	}
 
 	// After the closing mark: ", said X", ", X said", ", according to X".
@@ -1038,6 +1057,17 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 		return speaker{}, "", false, false
 	}
 	via := a.via(t)
+	// "Peskov dismissed the meeting as "…"": a characterisation in the
+	// subject's words (not "she mocked the "…"", whose object is a term)
+	if m := characterisedAs.FindStringSubmatchIndex(t); m != nil {
+		subj := trimAdverbs(t[:m[2]])
+		if c := strings.LastIndexAny(subj, ";:"); c >= 0 {
+			subj = subj[c+1:]
+		}
+		if spk, ok := a.resolveSubject(subj, off+m[2]-len(subj)); ok && spk.id != "" && a.isPerson(spk.id) {
+			return spk, via, false, true
+		}
+	}
 	// "In Vermeersch’s view, "…"", "in Kallas's words,": the person named
 	if m := possessiveView.FindStringSubmatchIndex(t); m != nil {
 		if spk, ok := a.resolvePhrase(t[m[2]:m[3]], off+m[2]); ok && spk.id != "" && a.isPerson(spk.id) {
@@ -1090,6 +1120,12 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 		w := strings.ToLower(t[ws[k][0]:ws[k][1]])
 		if !speechVerbs[w] || w == "according" || k > 0 && capitalised(t[ws[k][0]:]) {
 			continue // not a verb: "the United States"
+		}
+		if (w == "states" || w == "says") && k > 0 {
+			// "troops from NATO member states": a noun after a noun
+			if pw := t[ws[k-1][0]:ws[k-1][1]]; capitalised(pw) && !a.knownPerson(pw) || pw == "member" || pw == "nation" {
+				continue
+			}
 		}
 		subj := t[:ws[k][0]]
 		// the subject starts after the last clause break
@@ -1182,8 +1218,15 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 // trailingOffice is "the judge", "the retired diplomat" ending a phrase.
 var trailingOffice = regexp.MustCompile(`\b[Tt]he(?:\s+[a-z\-]+){0,2}\s+(?:` + strings.Join(slices.Sorted(maps.Keys(roleNouns)), "|") + `)\s*$`)
 
+// characterisedAs is "dismissed the meeting as", "hailed the deal as".
+var characterisedAs = regexp.MustCompile(`\b(dismissed|dismisses|denounced|denounces|derided|derides|hailed|hails|branded|brands|ridiculed|praised|praises|condemned|condemns)\b(?:\s+[\p{L}’'\-]+){0,6}\s+as$`)
+
 // possessiveView is "in X's view," / "in X's words," closing an intro.
 var possessiveView = regexp.MustCompile(`(?:^|\s)[Ii]n\s+((?:\p{Lu}[\p{L}\-]*\s+){0,3}\p{Lu}[\p{L}\-]*)[’']s\s+(?:view|words|telling|account|opinion|phrase)[,:]?$`)
+
+// reportClause is a speech verb that opens a reported clause: "wrote
+// that", "said Monday that", "insisted American troops would".
+var reportClause = regexp.MustCompile(`\b(?:said|says|wrote|writes|told|insisted|insists|argued|argues|warned|warns|added|claimed|claims|declared|stated|stressed|maintained|repeated|reiterated)\b`)
 
 // candidThat is a person's view stated through an adjective: "has been
 // candid that", "was adamant that", "is clear that".
