@@ -256,6 +256,16 @@ func isNameWord(w string) bool {
 	if strings.ContainsAny(w, "0123456789") {
 		return false // "F-16s", "G7"
 	}
+	if strings.Contains(w, "-") {
+		// "Lt.-Gen.", "Vice-Adm.": a title in parts
+		title := true
+		for _, part := range strings.Split(w, "-") {
+			title = title && titleWords[strings.ToLower(strings.TrimRight(part, "."))]
+		}
+		if title {
+			return false
+		}
+	}
 	return !titleWords[strings.ToLower(w)] && !strings.HasSuffix(w, "'s") && !strings.HasSuffix(w, "’s")
 }
 

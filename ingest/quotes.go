@@ -565,7 +565,7 @@ func echoed(text string, off int, lists ...[]Found) (Found, bool) {
 // three words in capitals and a colon ("MELNYCHUK:", "NICK ROBINSON:").
 // A role may come first with the name in brackets: "PRESENTER (CLAIRE
 // OKAFOR):".
-var turnLabel = regexp.MustCompile(`(?m)^[ \t]*(\p{Lu}[\p{Lu}\p{M}’'\-]*(?: \p{Lu}[\p{Lu}\p{M}’'\-]*){0,2})(?: \(([\p{L}\p{M}’'\-\. ]{2,40})\))?:[ \t]+`)
+var turnLabel = regexp.MustCompile(`(?m)^[ \t]*((?:Mc|Mac)?\p{Lu}[\p{Lu}\p{M}’'\-\.]*(?: (?:Mc|Mac)?\p{Lu}[\p{Lu}\p{M}’'\-\.]*){0,3})(?: \(([\p{L}\p{M}’'\-\., ]{2,40})\))?:[ \t]+`)
 
 // turns finds a transcript's turns: a speaker label in capitals that
 // names a person the article presents (or the briefing knows), and the
@@ -578,13 +578,22 @@ func (a *attributor) turns() []Found {
 	byLabel := map[string]speaker{} // a turn's speaker by the label's last word
 	for i, loc := range locs {
 		label := text[loc[2]:loc[3]]
-		role := ""
+		if utf8.RuneCountInString(label) < 2 {
+			continue // "Q:", "A:", "Q (Reuters):"
+		}
+		role, aliasOf := "", ""
 		if loc[4] >= 0 {
 			// "PRESENTER (CLAIRE OKAFOR)", or the name first: "IRYNA
 			// KOVAL (MODERATOR)", "MARTA HOLUB (Ukrainska Pravda)"
 			paren := text[loc[4]:loc[5]]
-			if paren == strings.ToUpper(paren) && hasPersonName(labelName(paren)) && !hasPersonName(labelName(label)) {
-				role, label = strings.ToLower(label), paren
+			pname := paren
+			if paren == strings.ToUpper(paren) {
+				pname = labelName(paren)
+			}
+			if hasPersonName(pname) && !hasPersonName(labelName(label)) {
+				// "THE CHAIR (Peter Lindqvist):": later "THE CHAIR:" is him too
+				aliasOf = lastWord(labelName(label))
+				role, label = strings.ToLower(label), strings.ToUpper(paren)
 			} else {
 				role = strings.ToLower(paren)
 			}
@@ -629,6 +638,9 @@ func (a *attributor) turns() []Found {
 			continue
 		}
 		byLabel[lastWord(name)] = spk
+		if aliasOf != "" {
+			byLabel[aliasOf] = spk
+		}
 		end = trimRightSpace(text, start, end)
 		out = append(out, Found{
 			Text: strings.Join(words, " "), Pieces: []string{text[start:end]},
