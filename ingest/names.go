@@ -128,7 +128,8 @@ var titleWords = setOf("president", "prime", "minister", "secretary", "chancello
 	"brigadier", "captain", "sergeant", "marshal", "field", "mep", "mp", "meps", "mps", "congressman", "congresswoman",
 	"lawmaker", "headmistress", "headmaster", "mayor-elect",
 	// military ranks in more than one word: "Air Vice-Marshal Catriona Blake", "Rear Admiral"
-	"air", "vice-marshal", "vice-admiral", "rear", "commodore", "wing", "squadron", "corporal", "judge", "justice")
+	"air", "vice-marshal", "vice-admiral", "rear", "commodore", "wing", "squadron", "corporal", "judge", "justice",
+	"brig", "tánaiste", "taoiseach", "retd", "(retd)", "retd.")
 
 // nameParticles join the parts of a name in lower case: "Jan van Aken",
 // "Ursula von der Leyen".

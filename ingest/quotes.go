@@ -1014,7 +1014,9 @@ func (a *attributor) after(after string, off int, runOn bool) (speaker, string, 
 		}
 		return speaker{}, "", false
 	}
-	if speechVerbs[first] && first != "according" && !runsOn {
+	// ("…," said Trump; not "…", adding that …, a participle whose
+	// subject is the sentence's)
+	if speechVerbs[first] && first != "according" && !runsOn && !strings.HasSuffix(first, "ing") {
 		rest := t[ws[0][1]:]
 		if spk, ok := a.resolvePhrase(cutPhrase(rest), shift+ws[0][1]); ok {
 			return spk, via, true
@@ -1675,7 +1677,7 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 
 // listenerWords before a name make it a listener or a medium, not a
 // sentence's subject.
-var listenerWords = setOf("told", "tells", "to", "in", "on", "with", "for", "by", "from", "of", "at", "via", "interview", "telling")
+var listenerWords = setOf("told", "tells", "to", "in", "on", "with", "for", "from", "of", "at", "via", "interview", "telling")
 
 // indefinitePerson is "a brigade commander", "an official", "one
 // senior diplomat": someone the article does not name.

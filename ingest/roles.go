@@ -13,7 +13,8 @@ var roleNouns = setOf("president", "minister", "chancellor", "secretary", "gener
 	"correspondent", "governor", "admiral", "director", "head", "analyst", "chairman", "chairwoman", "chair", "congressman",
 	"congresswoman", "commissioner", "official", "representative", "adviser", "advisor", "researcher", "fellow", "expert",
 	"professor", "colonel", "officer", "negotiator", "king", "queen", "pope", "host", "anchor", "reporter", "editor",
-	"brigadier", "judge", "counsel", "lawyer", "major", "captain", "lieutenant", "sergeant", "marshal", "moderator")
+	"brigadier", "judge", "counsel", "lawyer", "major", "captain", "lieutenant", "sergeant", "marshal", "moderator",
+	"tánaiste", "taoiseach")
 
 // roleKin are offices a writer uses for one another: a defence secretary
 // is also "the minister", a spokeswoman "the spokesperson".
@@ -77,7 +78,8 @@ func roleHead(p string) string {
 
 // personRun matches a run of capitalised words: a candidate name with
 // any title words before it.
-var personRun = regexp.MustCompile(`\p{Lu}[\p{L}’'\-\.]*(?:\s+\p{Lu}[\p{L}’'\-\.]*)+`)
+// (a paragraph break ends it: "… – Moloney\n\nTánaiste says")
+var personRun = regexp.MustCompile(`\p{Lu}[\p{L}’'\-\.]*(?:(?:[ \t]+|[ \t]*\n[ \t]*)\p{Lu}[\p{L}’'\-\.]*)+`)
 
 // byRole resolves "the minister" to the person the article last
 // presented with that office before off: a title before the name
@@ -331,7 +333,7 @@ func anonymous(p string) bool {
 var anonNouns = setOf("source", "sources", "person", "people", "aide", "aides", "insider", "insiders", "member", "members",
 	"lawmaker", "lawmakers", "soldier", "soldiers", "resident", "residents", "figure", "figures", "officials", "diplomats",
 	"observer", "observers", "participant", "participants", "staffer", "staffers", "juror", "jurors", "voter", "voters",
-	"attendee", "attendees", "planner", "planners", "reader", "readers", "listener", "listeners", "villager", "villagers", "fisherman",
+	"attendee", "attendees", "planner", "planners", "backbencher", "backbenchers", "reader", "readers", "listener", "listeners", "villager", "villagers", "fisherman",
 	"farmer", "farmers", "worker", "workers", "student", "students", "pensioner", "pensioners", "woman", "man", "women", "men")
 
 // titleNouns before a quotation mark make it a title (of a paper, a
@@ -350,7 +352,7 @@ var callTerm = regexp.MustCompile(`(?i)\bwhat\s+(?:(?:is|are|was|were|has been|h
 // the", "what they call": a label, not a person's speech.
 // groupCall is an unnamed group's label: "a U.S. role that officials
 // have privately taken to calling the "backstop"".
-var groupCall = regexp.MustCompile(`\b(?:officials|diplomats|analysts|planners|critics|observers|insiders|strategists|aides|commentators|experts|some|many|others)\s+(?:[a-z]+\s+){0,4}(?:calling|call|calls|called|dub|dubbing|dubbed|term|termed|refer to as|describe as)(?:\s+(?:it|the|a|an))?\s*$`)
+var groupCall = regexp.MustCompile(`\b(?:officials|diplomats|analysts|planners|critics|observers|insiders|strategists|aides|commentators|experts|some|many|others)\s+(?:\p{L}+\s+){0,8}(?:calling|call|calls|called|dub|dubbing|dubbed|term|termed|refer to as|describe as)(?:\s+(?:it|the|a|an))?\s*$`)
 
 var collectiveCall = regexp.MustCompile(`\b[Ww]hat\s+(?:it|they|[a-z]+s)\s+(?:[a-z]+\s+){0,3}(?:calling|calls|call|called|naming|names|dubbing|dub)(?:\s+(?:the|a|an))?\s*$`)
 
