@@ -152,7 +152,9 @@ var institutionWords = setOf("rada", "council", "parliament", "assembly", "commi
 	"militaire", "academy", "institute", "institution", "university", "college", "school", "centre", "center",
 	// and places
 	"sea", "ocean", "gulf", "bay", "strait", "river", "mountains", "coast", "peninsula", "island", "islands", "region",
-	"oblast", "valley", "airport", "base", "social")
+	"oblast", "valley", "airport", "base", "social",
+	// and programmes
+	"evening", "morning", "tonight", "programme", "program", "show", "podcast", "hour", "briefing")
 
 // institutional reports whether a run of capitalised words names a body
 // or an event rather than a person.
@@ -256,6 +258,10 @@ func isNameWord(w string) bool {
 	}
 	if strings.ContainsAny(w, "0123456789") {
 		return false // "F-16s", "G7"
+	}
+	switch strings.ToLower(strings.ReplaceAll(w, "’", "'")) {
+	case "i", "i'm", "i've", "i'd", "i'll":
+		return false // "I'm Ingrid Solbakken": the speaker, no part of the name
 	}
 	if strings.Contains(w, "-") {
 		// "Lt.-Gen.", "Vice-Adm.": a title in parts

@@ -567,6 +567,10 @@ func echoed(text string, off int, lists ...[]Found) (Found, bool) {
 // OKAFOR):".
 var turnLabel = regexp.MustCompile(`(?m)^[ \t]*((?:Mc|Mac)?\p{Lu}[\p{Lu}\p{M}’'\-\.]*(?: (?:Mc|Mac)?\p{Lu}[\p{Lu}\p{M}’'\-\.]*){0,3})(?: \(([\p{L}\p{M}’'\-\., ]{2,40})\))?:[ \t]+`)
 
+// clipLabel is a broadcast transcript's clip of someone: "[CLIP — MARK
+// RUTTE, NATO SECRETARY GENERAL]:" (the name, then the role).
+var clipLabel = regexp.MustCompile(`(?m)^[ \t]*\[(?:CLIP|AUDIO|VIDEO|SOUNDBITE|SOT)\s*[—–:-]\s*((?:Mc|Mac)?\p{Lu}[\p{Lu}\p{M}’'\-\.]*(?: (?:Mc|Mac)?\p{Lu}[\p{Lu}\p{M}’'\-\.]*){0,3})(?:,\s*([^\]\n]{2,60}))?\]:?[ \t]+`)
+
 // turns finds a transcript's turns: a speaker label in capitals that
 // names a person the article presents (or the briefing knows), and the
 // words after it up to the paragraph's end or the next label. Labels
@@ -575,6 +579,11 @@ func (a *attributor) turns() []Found {
 	text := a.text
 	var out []Found
 	locs := turnLabel.FindAllStringSubmatchIndex(text, -1)
+	// a broadcast's clip: "[CLIP — MARK RUTTE, NATO SECRETARY GENERAL]:"
+	for _, m := range clipLabel.FindAllStringSubmatchIndex(text, -1) {
+		locs = append(locs, []int{m[0], m[1], m[2], m[3], m[4], m[5]})
+	}
+	slices.SortFunc(locs, func(x, y []int) int { return x[0] - y[0] })
 	byLabel := map[string]speaker{} // a turn's speaker by the label's last word
 	for i, loc := range locs {
 		label := text[loc[2]:loc[3]]
@@ -670,6 +679,12 @@ func (a *attributor) attribute(i int, s span, prev []Found) Found {
 	f := a.attributeSpan(i, s, prev)
 	if f.Speaker != "" && wordCount(f.Text) <= 2 && !endsSentence(f.Text) && !a.isPerson(f.Speaker) {
 		f.Speaker, f.Written, f.Name, f.Via, f.Basis, f.Scare = "", "", "", "", "", true
+	}
+	// A quotation is a person's own words (the briefing's rule for a
+	// quote): a country or a body named as its speaker ("The question
+	// Russia asks is not "…"") is left to the editor.
+	if f.Speaker != "" && !a.isPerson(f.Speaker) {
+		f.Speaker, f.Written, f.Name, f.Via, f.Basis = "", "", "", "", ""
 	}
 	return f
 }
