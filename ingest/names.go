@@ -129,7 +129,8 @@ var titleWords = setOf("president", "prime", "minister", "secretary", "chancello
 	"lawmaker", "headmistress", "headmaster", "mayor-elect",
 	// military ranks in more than one word: "Air Vice-Marshal Catriona Blake", "Rear Admiral"
 	"air", "vice-marshal", "vice-admiral", "rear", "commodore", "wing", "squadron", "corporal", "judge", "justice",
-	"brig", "tánaiste", "taoiseach", "retd", "(retd)", "retd.")
+	"brig", "tánaiste", "taoiseach", "retd", "(retd)", "retd.", "councillor", "councilor", "federal",
+	"councilman", "councilwoman", "assemblyman", "assemblywoman", "alderman")
 
 // nameParticles join the parts of a name in lower case: "Jan van Aken",
 // "Ursula von der Leyen".
@@ -155,6 +156,20 @@ var institutionWords = setOf("rada", "council", "parliament", "assembly", "commi
 	"oblast", "valley", "airport", "base", "social",
 	// and programmes
 	"evening", "morning", "tonight", "programme", "program", "show", "podcast", "hour", "briefing")
+
+// nationalRun reports a run of capitalised words that are all compass
+// points or nationalities ("South Korean").
+func nationalRun(run []string) bool {
+	for _, w := range run {
+		lw := strings.ToLower(strings.TrimRight(w, ",.;:"))
+		switch lw {
+		case "south", "north", "east", "west", "korean", "koreans", "american", "european", "western", "eastern":
+			continue
+		}
+		return false
+	}
+	return true
+}
 
 // institutional reports whether a run of capitalised words names a body
 // or an event rather than a person.
@@ -194,6 +209,9 @@ func (t *nameTable) propose(p, role string) (id, name string, ok bool) {
 		}
 		break
 	}
+	for end > start && openers[strings.ToLower(strings.TrimRight(toks[end-1], ",.;:"))] {
+		end-- // "… Taras Kovalchuk-Melnyk. In a post": the next sentence's opener
+	}
 	run := toks[start:end]
 	for len(run) > 0 && start == 0 && openers[strings.ToLower(strings.TrimRight(run[0], ","))] {
 		run = run[1:] // "Take Mark Rutte", "In Kyiv": a sentence's first word, not a name
@@ -203,6 +221,9 @@ func (t *nameTable) propose(p, role string) (id, name string, ok bool) {
 		return "", "", false
 	}
 	full := strings.Join(run, " ")
+	if nationalRun(run) {
+		return "", "", false // "South Korean", "North Korean": no one's name
+	}
 	if id, name, _, ok := t.match(full); ok {
 		return id, name, true // an actor the briefing has, by another phrase
 	}

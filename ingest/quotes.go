@@ -565,7 +565,7 @@ func echoed(text string, off int, lists ...[]Found) (Found, bool) {
 // three words in capitals and a colon ("MELNYCHUK:", "NICK ROBINSON:").
 // A role may come first with the name in brackets: "PRESENTER (CLAIRE
 // OKAFOR):".
-var turnLabel = regexp.MustCompile(`(?m)^[ \t]*((?:Mc|Mac)?\p{Lu}[\p{Lu}\p{M}’'\-\.]*(?: (?:Mc|Mac)?\p{Lu}[\p{Lu}\p{M}’'\-\.]*){0,3})(?: \(([\p{L}\p{M}’'\-\., ]{2,40})\))?:[ \t]+`)
+var turnLabel = regexp.MustCompile(`(?m)^[ \t]*((?:Mc|Mac)?\p{Lu}[\p{Lu}\p{M}’'\-\.]*(?: (?:Mc|Mac)?\p{Lu}[\p{Lu}\p{M}’'\-\.]*){0,3})(?: \(([\p{L}\p{M}’'\-\., ]{2,40})\)|, (\p{Lu}[\p{Lu}\p{M} ]{1,30}))?:[ \t]+`)
 
 // clipLabel is a broadcast transcript's clip of someone: "[CLIP — MARK
 // RUTTE, NATO SECRETARY GENERAL]:" (the name, then the role).
@@ -581,7 +581,7 @@ func (a *attributor) turns() []Found {
 	locs := turnLabel.FindAllStringSubmatchIndex(text, -1)
 	// a broadcast's clip: "[CLIP — MARK RUTTE, NATO SECRETARY GENERAL]:"
 	for _, m := range clipLabel.FindAllStringSubmatchIndex(text, -1) {
-		locs = append(locs, []int{m[0], m[1], m[2], m[3], m[4], m[5]})
+		locs = append(locs, []int{m[0], m[1], m[2], m[3], m[4], m[5], -1, -1})
 	}
 	slices.SortFunc(locs, func(x, y []int) int { return x[0] - y[0] })
 	byLabel := map[string]speaker{} // a turn's speaker by the label's last word
@@ -591,6 +591,9 @@ func (a *attributor) turns() []Found {
 			continue // "Q:", "A:", "Q (Reuters):"
 		}
 		role, aliasOf := "", ""
+		if loc[6] >= 0 {
+			role = strings.ToLower(text[loc[6]:loc[7]]) // "RENATA VASQUEZ-HALE, HOST:"
+		}
 		if loc[4] >= 0 {
 			// "PRESENTER (CLAIRE OKAFOR)", or the name first: "IRYNA
 			// KOVAL (MODERATOR)", "MARTA HOLUB (Ukrainska Pravda)"
@@ -1492,6 +1495,9 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 		if full == "" {
 			full = a.fullNameAfter(f[len(f)-1], off)
 		}
+		if full == "" && len(f) == 1 {
+			full = a.surnameFirst(f[0], off) // "Yoon Seo-yeon … Yoon said"
+		}
 		if full != "" {
 			if id, name, ok := a.names.propose(full, role); ok {
 				return speaker{id: id, written: p, name: name}, true
@@ -1499,6 +1505,17 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 		}
 	}
 	return speaker{}, false
+}
+
+// cutPossessive strips a possessive from a name: "Van Lanschot’s" →
+// "Van Lanschot".
+func cutPossessive(s string) (string, bool) {
+	for _, suf := range []string{"’s", "'s"} {
+		if b, ok := strings.CutSuffix(s, suf); ok {
+			return b, true
+		}
+	}
+	return s, false
 }
 
 // possessiveOffice is an office written with a country's possessive:
@@ -1520,6 +1537,22 @@ func (a *attributor) fullNameBefore(surname string, off int) string {
 		}
 		full := strings.Join(strings.Fields(a.text[ms[i][0]:ms[i][1]]), " ")
 		if hasPersonName(full) {
+			return full
+		}
+	}
+	return ""
+}
+
+// surnameFirst finds, before off, a name written family name first
+// ("Yoon Seo-yeon", "Kim Hae-won") that a lone surname refers to.
+func (a *attributor) surnameFirst(surname string, off int) string {
+	re, err := regexp.Compile(`\b` + regexp.QuoteMeta(surname) + `\s+\p{Lu}[\p{L}]*(?:-[\p{L}]+)?\b`)
+	if err != nil {
+		return ""
+	}
+	for _, m := range slices.Backward(re.FindAllStringIndex(a.text[:off], -1)) {
+		full := a.text[m[0]:m[1]]
+		if !a.inSpan[m[0]] && hasPersonName(full) && !institutional(full) {
 			return full
 		}
 	}
@@ -1578,6 +1611,14 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 			}
 			if m.person && (firstAt < 0 || m.at < firstAt) {
 				first, firstAt = speaker{id: m.id, written: m.text, name: m.name}, m.at
+			}
+		}
+		// "Van Lanschot’s answer was that …": the possessor
+		if lead, at := leadingName(seg); firstAt < 0 && lead != "" && !a.inSpan[start+at] {
+			if base, ok := cutPossessive(lead); ok {
+				if spk, ok := a.resolvePhrase(base, start+at); ok && spk.id != "" && a.isPerson(spk.id) {
+					first, firstAt = spk, at
+				}
 			}
 		}
 		if lead, at := leadingName(seg); lead != "" && isNameWord(lead) && !a.inSpan[start+at] && firstAt < 0 {
