@@ -138,7 +138,7 @@ var nameParticles = setOf("van", "von", "der", "den", "de", "du", "da", "di", "d
 	"ó", "ní", "nic", "ua", "mac") // Irish: "Colm Ó Riordáin", "Catherine Ní Bhriain"
 
 // nonNames are capitalised words that start sentences or name no one.
-var nonNames = setOf("no", "every", "each", "any", "all", "officials", "analysts", "experts", "sources", "diplomats", "critics", "observers", "many", "some",
+var nonNames = setOf("read", "watch", "listen", "related", "see", "more", "no", "every", "each", "any", "all", "officials", "analysts", "experts", "sources", "diplomats", "critics", "observers", "many", "some",
 	"others", "people", "it", "this", "that", "these", "those", "one", "we", "i", "you", "they", "he", "she")
 
 // institutionWords name a body or an event, never a person: a run of
@@ -155,7 +155,9 @@ var institutionWords = setOf("rada", "council", "parliament", "assembly", "commi
 	"sea", "ocean", "gulf", "bay", "strait", "river", "mountains", "coast", "peninsula", "island", "islands", "region",
 	"oblast", "valley", "airport", "base", "social",
 	// and programmes
-	"evening", "morning", "tonight", "programme", "program", "show", "podcast", "hour", "briefing")
+	"evening", "morning", "tonight", "programme", "program", "show", "podcast", "hour", "briefing",
+	// and outlets and page parts
+	"echo", "herald", "gazette", "tribune", "chronicle", "courier", "dispatch", "ledger", "note", "notes", "update")
 
 // nationalRun reports a run of capitalised words that are all compass
 // points or nationalities ("South Korean").

@@ -1278,6 +1278,14 @@ func (a *attributor) resolveSubject(subj string, off int) (speaker, bool) {
 	// Services Committee, wrote": the person, with the appositive as role.
 	if len(parts) >= 2 {
 		role := strings.TrimSpace(parts[len(parts)-1])
+		// "Speaking at a factory that makes parts for Storm Shadow
+		// missiles, a defiant Sir Keir said": the clause after the comma
+		// names the speaker itself
+		if knightRE.MatchString(role) {
+			if spk, ok := a.resolvePhrase(role, off+strings.LastIndex(subj, role)); ok {
+				return spk, true
+			}
+		}
 		if lr := strings.ToLower(role); pronouns[lr] {
 			// "Speaking to Al Jazeera last month, he said": the pronoun
 			// is the subject
@@ -1445,6 +1453,15 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 			return speaker{}, false // an office is a person, not the country it names
 		}
 	}
+	// "a defiant Sir Keir": Sir or Dame and a first name, as British copy
+	// writes a knight: the known person of that first name
+	if m := knightRE.FindStringSubmatch(p); m != nil {
+		for _, al := range a.names.known {
+			if al.person && al.text == al.name && strings.HasPrefix(al.name, m[1]+" ") {
+				return speaker{id: al.id, written: written, name: al.name}, true
+			}
+		}
+	}
 	if pronouns[lp] {
 		if lp == "it" || lp == "they" {
 			return speaker{}, false
@@ -1506,6 +1523,9 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 	}
 	return speaker{}, false
 }
+
+// knightRE is "Sir Keir", "Dame Ann" ending a speaker phrase.
+var knightRE = regexp.MustCompile(`\b(?:Sir|Dame)\s+(\p{Lu}[\p{L}\-]+)$`)
 
 // cutPossessive strips a possessive from a name: "Van Lanschot’s" →
 // "Van Lanschot".
@@ -1609,6 +1629,13 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 			if a.inSpan[start+m.at] {
 				continue
 			}
+			// an office someone else holds, followed by the holder's
+			// name: "British Defense Secretary John Healey" is Healey
+			if m.text != m.name && m.text != lastWord(m.name) {
+				if nx := strings.Fields(seg[m.at+len(m.text):]); len(nx) > 0 && isNameWord(nx[0]) && !strings.HasSuffix(nx[0], ",") {
+					continue
+				}
+			}
 			if m.person && (firstAt < 0 || m.at < firstAt) {
 				first, firstAt = speaker{id: m.id, written: m.text, name: m.name}, m.at
 			}
@@ -1631,7 +1658,7 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 				}
 			}
 		}
-		if lead, at := leadingName(seg); lead != "" && hasPersonName(lead) && !a.inSpan[start+at] {
+		if lead, at := leadingName(seg); lead != "" && hasPersonName(lead) && !a.inSpan[start+at] && !a.isOutlet(lead) {
 			if _, _, person, known := a.names.match(lead); known && person {
 				// a known name: mentions has it
 			} else if id, name, ok := a.names.propose(lead, ""); ok && a.isPerson(id) {
@@ -1690,6 +1717,9 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 				if !titled && listenerWords[pw] && !strings.HasSuffix(strings.ToLower(before), "according to") {
 					continue
 				}
+				if nx := strings.Fields(seg[loc[1]:]); len(nx) > 0 && hardware[strings.Trim(nx[0], ",.;:")] {
+					continue // "parts for Storm Shadow missiles": a weapon's name
+				}
 				if spk, ok := a.resolvePhrase(run, start+loc[0]); ok && spk.id != "" && a.isPerson(spk.id) {
 					first, firstAt = spk, loc[0]
 					break
@@ -1730,6 +1760,10 @@ func (a *attributor) focusAt(off int) (speaker, int, bool) {
 	}
 	return speaker{}, 0, false
 }
+
+// hardware after a capitalised run makes it a weapon's name.
+var hardware = setOf("missile", "missiles", "system", "systems", "jets", "jet", "tanks", "tank", "drones", "drone", "rockets",
+	"rocket", "batteries", "battery", "aircraft", "fighters", "launchers", "launcher", "interceptors", "helicopters", "frigates")
 
 // listenerWords before a name make it a listener or a medium, not a
 // sentence's subject.
