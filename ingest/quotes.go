@@ -877,6 +877,9 @@ func bareAttribution(s string) bool {
 		if !speechVerbs[lw] {
 			continue
 		}
+		if lw == "according" {
+			return false // "…" According to two people in the room, she …: a new sentence
+		}
 		next := k + 1
 		if lw == "told" || lw == "tells" || lw == "asked" || lw == "asks" {
 			// the listener: "told reporters", "told the BBC"
@@ -1123,6 +1126,11 @@ func (a *attributor) before(before string, off int) (speaker, string, bool, bool
 	if strings.HasPrefix(lt, "according to ") {
 		if spk, ok := a.resolvePhrase(cutPhrase(t[len("according to "):]), off+len("according to ")); ok {
 			return spk, via, endsIntro(t), true
+		}
+		// "According to two people in the room, she told them that …":
+		// the unnamed are the article's sources, the speaker is named after
+		if c := strings.Index(t, ", "); a.anon && c > 0 && hasSpeechVerb(t[c:]) {
+			a.anon = false
 		}
 	}
 	if k := strings.LastIndex(lt, "according to "); k > 0 {
@@ -1406,6 +1414,10 @@ func (a *attributor) resolvePhraseRole(p, role string, off int) (speaker, bool) 
 		return speaker{}, false
 	}
 	written := p
+	// a headline's office without its article: "…," says Czech general
+	if f := strings.Fields(p); len(f) >= 2 && roleHead(p) == "" && demonyms[strings.ToLower(f[0])] != nil && roleHead("the "+p) != "" {
+		p = "the " + p
+	}
 	if m := possessiveOffice.FindStringSubmatch(p); m != nil && len(nationKin(strings.ToLower(m[1]))) > 0 && roleHead("the "+m[1]+" "+m[2]) != "" {
 		p = "the " + m[1] + " " + m[2] // "Poland’s defence minister": the Poland defence minister
 	}

@@ -172,7 +172,7 @@ var demonyms = map[string][]string{
 	"american": {"america", "united states", "us", "u.s."}, "australian": {"australia"}, "austrian": {"austria"},
 	"belarusian": {"belarus"}, "belgian": {"belgium"}, "british": {"britain", "united kingdom", "uk", "u.k."},
 	"bulgarian": {"bulgaria"}, "canadian": {"canada"}, "chinese": {"china"}, "croatian": {"croatia"},
-	"czech": {"czechia", "czech republic"}, "danish": {"denmark"}, "dutch": {"netherlands", "holland"},
+	"czech": {"czechia", "czech republic"}, "korean": {"korea", "south korea"}, "danish": {"denmark"}, "dutch": {"netherlands", "holland"},
 	"estonian": {"estonia"}, "european": {"europe", "eu"}, "finnish": {"finland"}, "french": {"france"},
 	"georgian": {"georgia"}, "german": {"germany"}, "greek": {"greece"}, "hungarian": {"hungary"},
 	"icelandic": {"iceland"}, "indian": {"india"}, "irish": {"ireland"}, "israeli": {"israel"}, "italian": {"italy"},
