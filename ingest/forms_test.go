@@ -285,7 +285,7 @@ func TestAttributionForms(t *testing.T) {
 			"• Brussels. Kaja Kallas warned EU foreign ministers against \"sanctions fatigue.\" According to two people in the room, she told them the cap must stay.\n",
 			"sanctions fatigue", "kallas"},
 		{"unnamed sources for a named speaker's words",
-			"Kaja Kallas spoke in Brussels. According to two people in the room, she told them that easing the cap now would be \"paying Russia for the ceasefire it has not yet observed.\"\n",
+			"• Brussels. Kaja Kallas warned EU foreign ministers against \"sanctions fatigue.\" According to two people in the room, she told them that easing the cap now would be \"paying Russia for the ceasefire it has not yet observed.\"\n",
 			"paying Russia for the ceasefire", "kallas"},
 		{"scare-quoted label after a dash is no signature",
 			"Tomorrow: our explainer on the \"reassurance force\" -- who would command it.\n",
