@@ -287,6 +287,12 @@ func TestAttributionForms(t *testing.T) {
 		{"unnamed sources for a named speaker's words",
 			"• Brussels. Kaja Kallas warned EU foreign ministers against \"sanctions fatigue.\" According to two people in the room, she told them that easing the cap now would be \"paying Russia for the ceasefire it has not yet observed.\"\n",
 			"paying Russia for the ceasefire", "kallas"},
+		{"a publication's label asks, no person",
+			"Die Wochenpost spoke to Henrike Lassahn.\n\nWOCHENPOST: Would you send Bundeswehr troops to Ukraine?\n\nLASSAHN: If there is a ceasefire and a mandate, yes.\n",
+			"If there is a ceasefire", "henrike-lassahn"}, // and no turn for the publication (the only one found)
+		{"a label an administration gives",
+			"Vollmer told reporters she would push for a report on any U.S. role in what the administration has been calling its \"backstop\" for Europe.\n",
+			"backstop", ""},
 		{"scare-quoted label after a dash is no signature",
 			"Tomorrow: our explainer on the \"reassurance force\" -- who would command it.\n",
 			"reassurance force", ""},
@@ -314,5 +320,20 @@ func TestAttributionForms(t *testing.T) {
 			}
 			t.Fatalf("no quotation holds %q in %+v", tc.has, found)
 		})
+	}
+}
+
+// TestPublicationLabel: a publication asking in a Q&A ("WOCHENPOST:")
+// starts no turn, so its questions are nobody's quotations.
+func TestPublicationLabel(t *testing.T) {
+	b, err := briefings.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, _ := FindQuotes(b, "Die Wochenpost spoke to Henrike Lassahn.\n\nWOCHENPOST: Would you send Bundeswehr troops to Ukraine?\n\nLASSAHN: If there is a ceasefire and a mandate, yes.\n")
+	for _, f := range found {
+		if strings.Contains(f.Text, "Bundeswehr") {
+			t.Fatalf("the publication's question was found as %q's", f.Speaker)
+		}
 	}
 }

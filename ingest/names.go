@@ -138,7 +138,7 @@ var nameParticles = setOf("van", "von", "der", "den", "de", "du", "da", "di", "d
 	"ó", "ní", "nic", "ua", "mac") // Irish: "Colm Ó Riordáin", "Catherine Ní Bhriain"
 
 // nonNames are capitalised words that start sentences or name no one.
-var nonNames = setOf("read", "watch", "listen", "related", "see", "more", "no", "every", "each", "any", "all", "officials", "analysts", "experts", "sources", "diplomats", "critics", "observers", "many", "some",
+var nonNames = setOf("die", "der", "das", "les", "el", "il", "het", "read", "watch", "listen", "related", "see", "more", "no", "every", "each", "any", "all", "officials", "analysts", "experts", "sources", "diplomats", "critics", "observers", "many", "some",
 	"others", "people", "it", "this", "that", "these", "those", "one", "we", "i", "you", "they", "he", "she")
 
 // institutionWords name a body or an event, never a person: a run of

@@ -567,6 +567,9 @@ func echoed(text string, off int, lists ...[]Found) (Found, bool) {
 // OKAFOR):".
 var turnLabel = regexp.MustCompile(`(?m)^[ \t]*((?:Mc|Mac)?\p{Lu}[\p{Lu}\p{M}’'\-\.]*(?: (?:Mc|Mac)?\p{Lu}[\p{Lu}\p{M}’'\-\.]*){0,3})(?: \(([\p{L}\p{M}’'\-\., ]{2,40})\)|, (\p{Lu}[\p{Lu}\p{M} ]{1,30}))?:[ \t]+`)
 
+// articleWords open a publication's name, never a person's.
+var articleWords = setOf("the", "die", "der", "das", "la", "le", "les", "el", "il", "de", "het")
+
 // clipLabel is a broadcast transcript's clip of someone: "[CLIP — MARK
 // RUTTE, NATO SECRETARY GENERAL]:" (the name, then the role).
 var clipLabel = regexp.MustCompile(`(?m)^[ \t]*\[(?:CLIP|AUDIO|VIDEO|SOUNDBITE|SOT)\s*[—–:-]\s*((?:Mc|Mac)?\p{Lu}[\p{Lu}\p{M}’'\-\.]*(?: (?:Mc|Mac)?\p{Lu}[\p{Lu}\p{M}’'\-\.]*){0,3})(?:,\s*([^\]\n]{2,60}))?\]:?[ \t]+`)
@@ -634,6 +637,9 @@ func (a *attributor) turns() []Found {
 		// ("Taras Melnychuk … MELNYCHUK:"), not a headline's words
 		name := labelName(label)
 		spk, ok := byLabel[lastWord(name)]
+		if f := strings.Fields(name); !ok && len(f) > 1 && articleWords[strings.ToLower(f[0])] {
+			continue // "DIE WOCHENPOST:", "THE TIMES:": a publication asking, no person
+		}
 		switch {
 		case ok:
 			// "OKAFOR:" after "PRESENTER (CLAIRE OKAFOR):"

@@ -354,7 +354,7 @@ var callTerm = regexp.MustCompile(`(?i)\bwhat\s+(?:(?:is|are|was|were|has been|h
 // have privately taken to calling the "backstop"".
 var groupCall = regexp.MustCompile(`\b(?:officials|diplomats|analysts|planners|critics|observers|insiders|strategists|aides|commentators|experts|some|many|others)\s+(?:\p{L}+\s+){0,8}(?:calling|call|calls|called|dub|dubbing|dubbed|term|termed|refer to as|describe as)(?:\s+(?:it|the|a|an))?\s*$`)
 
-var collectiveCall = regexp.MustCompile(`\b[Ww]hat\s+(?:it|they|[a-z]+s)\s+(?:[a-z]+\s+){0,3}(?:calling|calls|call|called|naming|names|dubbing|dub)(?:\s+(?:the|a|an))?\s*$`)
+var collectiveCall = regexp.MustCompile(`\b[Ww]hat\s+(?:it|they|[a-z]+s|the\s+(?:administration|government|white\s+house|kremlin|pentagon|ministry|alliance|coalition|commission|eu|nato|army|military))\s+(?:[a-z]+\s+){0,3}(?:calling|calls|call|called|naming|names|dubbing|dub)(?:\s+(?:the|a|an|its|their))?\s*$`)
 
 // describedAs is a name given by no one in particular: "described by
 // officials as", "known as", "billed as".
