@@ -63,6 +63,9 @@ func (t *nameTable) match(p string) (id, name string, person, ok bool) {
 		if k < 0 {
 			continue
 		}
+		if al.text == strings.ToUpper(al.text) && p[k:k+len(al.text)] != al.text {
+			continue // an acronym matches in capitals only: "told us" is not the US
+		}
 		rest := p[k+len(al.text):]
 		if strings.HasPrefix(rest, "'s") || strings.HasPrefix(rest, "’s") {
 			continue

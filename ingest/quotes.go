@@ -646,7 +646,8 @@ func (a *attributor) turns() []Found {
 		case role != "" && hasPersonName(name):
 			// a label that presents its speaker
 			spk, ok = a.resolvePhraseRole(name, role, loc[2])
-		case strings.ContainsAny(label, "’'") || indexWord(text[:loc[0]], lastWord(name)) < 0 && !a.knownPerson(name):
+		case strings.ContainsAny(label, "’'") || indexWord(text[:loc[0]], lastWord(name)) < 0 && !a.knownPerson(name) &&
+			!(hasPersonName(name) && strings.Contains(text, name)): // "PRIYA VANTERPOOL: … I'm Priya Vanterpool"
 			continue
 		default:
 			spk, ok = a.resolvePhrase(name, loc[2])
