@@ -266,8 +266,11 @@ func skipBullet(text string, start, i int) int {
 	}
 	// a transcript's speaker label ("SHMYHAL: Mr Putin said …") is not
 	// part of the sentence either
-	if loc := turnLabel.FindStringIndex(text[start:min(len(text), start+90)]); loc != nil && loc[0] == 0 && start+loc[1] <= i {
-		return start + loc[1]
+	// (only a capital can open a label: the regexp is not run on the rest)
+	if start < len(text) && (text[start] >= 'A' && text[start] <= 'Z' || text[start] >= 0x80 || text[start] == ' ' || text[start] == '\t') {
+		if loc := turnLabel.FindStringIndex(text[start:min(len(text), start+90)]); loc != nil && loc[0] == 0 && start+loc[1] <= i {
+			return start + loc[1]
+		}
 	}
 	return start
 }
@@ -326,6 +329,8 @@ type attributor struct {
 	// names no one ("one senior official told me"): no later rule may
 	// give it a speaker.
 	anon bool
+	// patterns are the name searches compiled for this article.
+	patterns map[string]*regexp.Regexp
 }
 
 type outletName struct {
@@ -1561,12 +1566,33 @@ func cutPossessive(s string) (string, bool) {
 // "Poland’s defence minister".
 var possessiveOffice = regexp.MustCompile(`^(\p{Lu}[\p{L}\-]+)[’']s\s+(.+)$`)
 
+// particlesRE matches the name particles between a first name and a
+// surname ("Ursula von der Leyen").
+const particlesRE = `(?:(?:van|von|de|der|den|du|da|di|del|la|le|ter|ten)\s+)*`
+
+// pattern compiles a name-search pattern once per article (the same
+// surname is looked up for many quotations); nil if it does not compile.
+func (a *attributor) pattern(expr string) *regexp.Regexp {
+	if re, ok := a.patterns[expr]; ok {
+		return re
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		re = nil
+	}
+	if a.patterns == nil {
+		a.patterns = map[string]*regexp.Regexp{}
+	}
+	a.patterns[expr] = re
+	return re
+}
+
 // fullNameBefore finds, before off, the last mention of a surname with
 // the capitalised words before it ("Russian Foreign Minister Sergei
 // Lavrov"), outside quotation marks.
 func (a *attributor) fullNameBefore(surname string, off int) string {
-	re, err := regexp.Compile(`(?:\p{Lu}[\p{L}’'\-]*\s+)+(?:(?:van|von|de|der|den|du|da|di|del|la|le|ter|ten)\s+)*` + regexp.QuoteMeta(surname) + `\b`)
-	if err != nil {
+	re := a.pattern(`(?:\p{Lu}[\p{L}’'\-]*\s+)+` + particlesRE + regexp.QuoteMeta(surname) + `\b`)
+	if re == nil {
 		return ""
 	}
 	ms := re.FindAllStringIndex(a.text[:off], -1)
@@ -1585,8 +1611,8 @@ func (a *attributor) fullNameBefore(surname string, off int) string {
 // surnameFirst finds, before off, a name written family name first
 // ("Yoon Seo-yeon", "Kim Hae-won") that a lone surname refers to.
 func (a *attributor) surnameFirst(surname string, off int) string {
-	re, err := regexp.Compile(`\b` + regexp.QuoteMeta(surname) + `\s+\p{Lu}[\p{L}]*(?:-[\p{L}]+)?\b`)
-	if err != nil {
+	re := a.pattern(`\b` + regexp.QuoteMeta(surname) + `\s+\p{Lu}[\p{L}]*(?:-[\p{L}]+)?\b`)
+	if re == nil {
 		return ""
 	}
 	for _, m := range slices.Backward(re.FindAllStringIndex(a.text[:off], -1)) {
@@ -1601,8 +1627,8 @@ func (a *attributor) surnameFirst(surname string, off int) string {
 // fullNameAfter is fullNameBefore looking forward, to the end of the
 // paragraph at off.
 func (a *attributor) fullNameAfter(surname string, off int) string {
-	re, err := regexp.Compile(`(?:\p{Lu}[\p{L}’'\-\.]*\s+)+(?:(?:van|von|de|der|den|du|da|di|del|la|le|ter|ten)\s+)*` + regexp.QuoteMeta(surname) + `\b`)
-	if err != nil {
+	re := a.pattern(`(?:\p{Lu}[\p{L}’'\-\.]*\s+)+` + particlesRE + regexp.QuoteMeta(surname) + `\b`)
+	if re == nil {
 		return ""
 	}
 	end := len(a.text)
